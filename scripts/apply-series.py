@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""iommu-pages-migrate: convert a kernel tree's IOMMU drivers to the
+size-based iommu-pages API, one step of series.toml at a time.
+
+Commands (each also a make target, see README.md):
+  apply    KERNEL [--steps S]   migrate the tree in place, all or nothing
+  dry-run  KERNEL [--steps S]   print each step's diff; the tree is not touched
+  restore  KERNEL               undo a run that was killed while writing
+  check    KERNEL               report old API and struct page uses
+  verify   KERNEL               build and sparse-check drivers/iommu
+  fetch    [--version V]        fetch and unpack linux-source-V into the cache
+  copy     [--version V] [DEST] a fresh working copy of linux-source-V
+  steps                         list the steps
+"""
+
+import argparse
+import os
+import pathlib
+import shutil
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from ipm import bases, detect, manifest, runner, tree as treemod  # noqa: E402
+from ipm.errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE  # noqa: E402
+
+
+def say(msg=""):
+    print(msg, flush=True)
+
+
+def selected(series, spec, explicit):
+    """Steps to run: all ready ones by default; a planned one only if named."""
+    numbers = manifest.parse_steps(spec)
+    steps = [series.step(n) for n in numbers]
+    planned = [s for s in steps if not s.ready]
+    if planned and explicit:
+        names = ", ".join(f"{s.number:02d}" for s in planned)
+        raise ToolError(f"step(s) {names} not written yet (status 'planned' in series.toml)")
+    if planned:
+        say(f"note: steps {planned[0].number:02d}-{planned[-1].number:02d} are "
+            "planned, not written yet; running the ready ones")
+    return [s for s in steps if s.ready]
+
+
+def prepare(args, series, write):
+    """Validate the tree and the base; returns (tree, steps) or None if done."""
+    tree = treemod.validate(args.kernel, series.scope)
+    if write:
+        for rel in series.scope:
+            if not os.access(tree / rel, os.W_OK):
+                raise ToolError(f"{tree / rel}: not writable (read-only tree?)")
+    st = detect.state(tree)
+    if st == detect.CONVERTED:
+        say(f"{tree}: already converted to the size-based iommu-pages API; nothing to do")
+        return None
+    return tree, selected(series, args.steps, bool(args.steps))
+
+
+def run_series(series, steps, stage, on_step):
+    for step in steps:
+        res = runner.run_step(step, stage, series.scope)
+        nfiles = len(res.changes)
+        say(f"step {step.number:02d}/{len(series.steps)} {step.subject}: "
+            f"{nfiles} file{'s' if nfiles != 1 else ''} changed, {res.seconds:.1f} s"
+            + ("" if nfiles else " (no change on this base)"))
+        on_step(res)
+
+
+def cmd_apply(args, series):
+    prep = prepare(args, series, write=True)
+    if prep is None:
+        return EXIT_OK
+    tree, steps = prep
+    run = treemod.RunDir(tree)
+    with run.locked():
+        run.refuse_journal()
+        treemod.refuse_dirty(tree, series.scope)
+        version = treemod.kernel_version(tree)
+        say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
+        stage = run.path / "stage"
+        shutil.rmtree(stage, ignore_errors=True)
+        stage.mkdir(parents=True)
+        try:
+            treemod.copy_scope(tree, stage, series.scope)
+            before = treemod.read_scope(stage, series.scope)
+            commands = []
+            run_series(series, steps, stage,
+                       lambda r: commands.extend(r.commands))
+            new = treemod.changes(before, treemod.read_scope(stage, series.scope))
+            (run.path / "commands.log").write_text("\n".join(commands) + "\n")
+            run.commit(new)
+        except BaseException as e:
+            say(f"stopped: the tree is as it was before the run ({tree})")
+            raise
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    say(f"done: {len(new)} file(s) changed in {tree}")
+    return EXIT_OK
+
+
+def cmd_dry_run(args, series):
+    prep = prepare(args, series, write=False)
+    if prep is None:
+        return EXIT_OK
+    tree, steps = prep
+    root = treemod.cache_root() / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root) as tmp:
+        stage = pathlib.Path(tmp) / "stage"
+        treemod.copy_scope(tree, stage, series.scope)
+
+        def show(res):
+            diff = res.diff()
+            say(f"=== step {res.step.number:02d}: {res.step.subject}")
+            if not diff:
+                say("(no change on this base)\n")
+                return
+            say(runner.diffstat(diff))
+            say()
+            sys.stdout.write(diff)
+            say()
+        run_series(series, steps, stage, show)
+    say(f"dry run: {tree} was not modified")
+    return EXIT_OK
+
+
+def cmd_restore(args, series):
+    tree = treemod.validate(args.kernel, series.scope)
+    run = treemod.RunDir(tree)
+    with run.locked():
+        n = run.restore()
+    say(f"{tree}: restored {n} file(s)" if n else f"{tree}: nothing to restore")
+    return EXIT_OK
+
+
+def cmd_fetch(args, series):
+    say(str(bases.pristine(args.version, say)))
+    return EXIT_OK
+
+
+def cmd_copy(args, series):
+    say(str(bases.copy(args.version, args.dest, say)))
+    return EXIT_OK
+
+
+def cmd_steps(args, series):
+    for s in series.steps:
+        say(f"{s.number:02d} {s.status:7s} {s.slug:22s} {s.subject}")
+    return EXIT_OK
+
+
+def cmd_check(args, series):
+    from ipm import checker
+    tree = treemod.validate(args.kernel, series.scope)
+    return checker.main(tree, series.scope, say)
+
+
+def cmd_verify(args, series):
+    from ipm import kbuild
+    tree = treemod.validate(args.kernel, series.scope)
+    return kbuild.verify(tree, args, say)
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="apply-series.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name, fn in (("apply", cmd_apply), ("dry-run", cmd_dry_run)):
+        s = sub.add_parser(name)
+        s.add_argument("kernel")
+        s.add_argument("--steps", default="", help="e.g. 1-6 or 3,5 (default: all)")
+        s.set_defaults(fn=fn)
+    for name, fn in (("restore", cmd_restore), ("check", cmd_check)):
+        s = sub.add_parser(name)
+        s.add_argument("kernel")
+        s.set_defaults(fn=fn)
+    s = sub.add_parser("verify")
+    s.add_argument("kernel")
+    s.add_argument("--base", help="unmigrated tree for the sparse baseline "
+                   "(default: the cached linux-source of the same version)")
+    s.add_argument("--arch", default="x86_64,arm64")
+    s.set_defaults(fn=cmd_verify)
+    s = sub.add_parser("fetch")
+    s.add_argument("--version", default=bases.DEFAULT)
+    s.set_defaults(fn=cmd_fetch)
+    s = sub.add_parser("copy")
+    s.add_argument("--version", default=bases.DEFAULT)
+    s.add_argument("dest", nargs="?")
+    s.set_defaults(fn=cmd_copy)
+    s = sub.add_parser("steps")
+    s.set_defaults(fn=cmd_steps)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    treemod.install_signal_handlers()
+    try:
+        series = manifest.load()
+        return args.fn(args, series)
+    except ToolError as e:
+        first, *rest = str(e).splitlines()
+        print(f"apply-series: error: {first}", file=sys.stderr)
+        for line in rest:
+            print(line, file=sys.stderr)
+        return e.code
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

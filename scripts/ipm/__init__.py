@@ -1,0 +1,1 @@
+"""iommu-pages-migrate: the pieces behind scripts/apply-series.py."""

@@ -1,0 +1,113 @@
+"""Read and validate series.toml, and parse step ranges."""
+
+import dataclasses
+import pathlib
+import re
+import tomllib
+
+from .errors import ToolError
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+MANIFEST = ROOT / "series.toml"
+NSTEPS = 23
+
+
+@dataclasses.dataclass(frozen=True)
+class Patch:
+    path: pathlib.Path
+    why: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    number: int
+    slug: str
+    subject: str
+    status: str
+    rules: tuple
+    patches: tuple
+    gone: tuple
+    message: str
+
+    @property
+    def name(self):
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def ready(self):
+        return self.status == "ready"
+
+
+@dataclasses.dataclass(frozen=True)
+class Series:
+    title: str
+    scope: tuple
+    steps: tuple
+
+    def step(self, number):
+        return self.steps[number - 1]
+
+
+def load(path=MANIFEST, root=None):
+    """Load the manifest; every problem is a ToolError naming the step."""
+    path = pathlib.Path(path)
+    root = pathlib.Path(root) if root else path.parent
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ToolError(f"{path}: manifest not found")
+    except tomllib.TOMLDecodeError as e:
+        raise ToolError(f"{path}: {e}")
+    series = data.get("series", {})
+    raw = data.get("step", [])
+    steps = []
+    for i, s in enumerate(raw, 1):
+        where = f"{path.name}: step {s.get('number', '?')}"
+        if s.get("number") != i:
+            raise ToolError(f"{where}: expected step number {i}")
+        for key in ("slug", "subject", "message"):
+            if not isinstance(s.get(key), str) or not s[key].strip():
+                raise ToolError(f"{where}: missing {key}")
+        status = s.get("status", "ready")
+        if status not in ("ready", "planned"):
+            raise ToolError(f"{where}: status must be 'ready' or 'planned'")
+        rules = tuple(root / "cocci" / r for r in s.get("rules", []))
+        patches = tuple(Patch(root / "patches" / p["file"], p.get("why", ""))
+                        for p in s.get("patches", []))
+        for p in patches:
+            if not p.why.strip():
+                raise ToolError(f"{where}: patch {p.path.name} has no 'why'")
+        if status == "ready":
+            for f in list(rules) + [p.path for p in patches]:
+                if not f.is_file():
+                    raise ToolError(f"{where}: missing file {f.relative_to(root)}")
+        gone = []
+        for g in s.get("gone", []):
+            try:
+                gone.append(re.compile(g))
+            except re.error as e:
+                raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}")
+        steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
+                          tuple(gone), s["message"].strip() + "\n"))
+    if len(steps) != NSTEPS:
+        raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}")
+    return Series(series.get("title", ""), tuple(series.get("scope", [])),
+                  tuple(steps))
+
+
+def parse_steps(spec, nsteps=NSTEPS):
+    """'1-6,9' -> [1, 2, 3, 4, 5, 6, 9]; '' or 'all' -> every step."""
+    spec = (spec or "").strip()
+    if spec in ("", "all"):
+        return list(range(1, nsteps + 1))
+    out = set()
+    for part in spec.split(","):
+        m = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+        if not m:
+            raise ToolError(f"STEPS: cannot read {part!r} (use e.g. 1-6 or 3,5)")
+        lo = int(m.group(1))
+        hi = int(m.group(2) or lo)
+        if not 1 <= lo <= hi <= nsteps:
+            raise ToolError(f"STEPS: {part.strip()} is outside 1-{nsteps}")
+        out.update(range(lo, hi + 1))
+    return sorted(out)

@@ -1,0 +1,131 @@
+"""Apply steps of the series to a staging copy of the scope."""
+
+import difflib
+import pathlib
+import re
+import subprocess
+import tempfile
+import time
+
+from . import spatch, tree as treemod
+from .csrc import function_at, strip_comments
+from .errors import ToolError, EXIT_FINDINGS
+
+SOURCE = re.compile(r"\.(c|h)$")
+
+
+class StepResult:
+    def __init__(self, step, before, after, seconds, commands):
+        self.step = step
+        self.changes = treemod.changes(before, after)
+        self.before = before
+        self.seconds = seconds
+        self.commands = commands
+
+    def diff(self):
+        return unified_diff(self.before, self.changes)
+
+
+def unified_diff(before, changes):
+    """git-style unified diff (a/ b/ prefixes) of CHANGES against BEFORE."""
+    out = []
+    for rel, new in sorted(changes.items()):
+        old = before.get(rel)
+        a = old.decode(errors="surrogateescape").splitlines(True) if old is not None else []
+        b = new.decode(errors="surrogateescape").splitlines(True) if new is not None else []
+        out.append(f"diff --git a/{rel} b/{rel}\n")
+        if old is None:
+            out.append("new file mode 100644\n")
+        if new is None:
+            out.append("deleted file mode 100644\n")
+        fa = f"a/{rel}" if old is not None else "/dev/null"
+        fb = f"b/{rel}" if new is not None else "/dev/null"
+        for line in difflib.unified_diff(a, b, fa, fb, n=3):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def diffstat(diff):
+    """'N files changed, A insertions(+), D deletions(-)' plus per-file lines."""
+    files, cur = {}, None
+    for line in diff.splitlines():
+        if line.startswith("diff --git "):
+            cur = line.split(" b/", 1)[1]
+            files[cur] = [0, 0]
+        elif cur and line.startswith("+") and not line.startswith("+++"):
+            files[cur][0] += 1
+        elif cur and line.startswith("-") and not line.startswith("---"):
+            files[cur][1] += 1
+    width = max((len(f) for f in files), default=0)
+    rows = [f" {f:<{width}} | {a + d:4d} {'+' * min(a, 40)}{'-' * min(d, 40)}"
+            for f, (a, d) in files.items()]
+    ins = sum(a for a, _ in files.values())
+    dels = sum(d for _, d in files.values())
+    rows.append(f" {len(files)} file{'s' if len(files) != 1 else ''} changed, "
+                f"{ins} insertions(+), {dels} deletions(-)")
+    return "\n".join(rows)
+
+
+def apply_patch(patch, stage):
+    """Apply a hand-written patch with no fuzz (offsets allowed)."""
+    argv = ["patch", "-p1", "-F0", "-N", "-s", "--no-backup-if-mismatch",
+            "-r", "-", "-d", str(stage), "-i", str(patch)]
+    p = subprocess.run(argv, capture_output=True, text=True)
+    if p.returncode != 0:
+        msg = (p.stdout + p.stderr).strip().splitlines()
+        raise ToolError(f"hand patch {patch.parent.name}/{patch.name} does not "
+                        f"apply: {msg[0] if msg else 'patch failed'}", EXIT_FINDINGS)
+
+
+def leftovers(stage, files, patterns):
+    """(rel, line, function, text) for each line matching one of PATTERNS."""
+    out = []
+    for rel in files:
+        if not SOURCE.search(rel):
+            continue
+        text = (stage / rel).read_text(errors="replace")
+        code = strip_comments(text).splitlines()
+        raw = text.splitlines()
+        for i, line in enumerate(code, 1):
+            if any(p.search(line) for p in patterns):
+                out.append((rel, i, function_at(raw, i), raw[i - 1].strip()))
+    return out
+
+
+def run_step(step, stage, scope, log=None):
+    """Apply STEP in place on STAGE; return its StepResult.
+
+    Rules run first, each on every C file of the scope (spatch's own
+    prefilter drops those that cannot match), then the hand patches.
+    The step fails if a 'gone' pattern still matches afterwards."""
+    stage = pathlib.Path(stage)
+    t0 = time.monotonic()
+    before = treemod.read_scope(stage, scope)
+    files = [rel for rel in sorted(before) if SOURCE.search(rel)]
+    commands = []
+    for rule in step.rules:
+        with tempfile.NamedTemporaryFile("w", suffix=".groups",
+                                         dir=stage.parent) as groups:
+            groups.write("".join(f"{f}\n\n" for f in files))
+            groups.flush()
+            spatch.run_groups(rule, groups.name, cwd=stage, log=commands)
+    for patch in step.patches:
+        apply_patch(patch.path, stage)
+        commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
+    left = leftovers(stage, files, step.gone)
+    if left:
+        bad = {}
+        for rel, *_ in left:
+            if rel not in bad:
+                bad[rel] = spatch.unparsed_lines(rel, stage)
+        lines = []
+        for rel, n, fn, text in left:
+            why = " (spatch reported a parse error in this file)" if bad[rel] else ""
+            lines.append(f"  {rel}:{n}: {fn}: {text}{why}")
+        raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
+                        "converted by any rule:\n" + "\n".join(lines),
+                        EXIT_FINDINGS)
+    after = treemod.read_scope(stage, scope)
+    if log is not None:
+        log.extend(commands)
+    return StepResult(step, before, after, time.monotonic() - t0, commands)

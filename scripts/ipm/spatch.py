@@ -1,0 +1,77 @@
+"""Run spatch the one way the project runs it, and record the command."""
+
+import os
+import re
+import shutil
+import subprocess
+
+from .errors import ToolError
+from .manifest import ROOT
+
+MACRO_FILE = ROOT / "cocci" / "parsing_hacks.h"
+TIMEOUT = 120  # seconds per file, passed to spatch --timeout
+
+
+def base_args():
+    """Options every rule runs with (see NOTES: why --no-includes)."""
+    args = ["spatch", "-D", "patch", "--no-includes", "--include-headers",
+            "--timeout", str(TIMEOUT), "--very-quiet", "--no-show-diff"]
+    if MACRO_FILE.is_file():
+        args += ["--macro-file", str(MACRO_FILE)]
+    return args
+
+
+def require():
+    if not shutil.which("spatch"):
+        raise ToolError("spatch not found: install the 'coccinelle' package "
+                        "(make deps)")
+
+
+def command(rule, files):
+    """Command line that applies RULE to FILES in place (fixture tests)."""
+    return base_args() + ["--sp-file", str(rule), "--in-place"] + [str(f) for f in files]
+
+
+def run_groups(rule, groups, cwd, log=None):
+    """Apply one rule in place to the files listed in GROUPS.
+
+    GROUPS is a --file-groups file: one file per group, so that each file
+    is matched on its own (faster and smaller than one group of all).
+    Fails with a ToolError naming the rule when spatch cannot parse the
+    rule or exits non-zero for another reason.  LOG, if given, is a list
+    that collects the exact command lines."""
+    require()
+    argv = base_args() + ["--sp-file", str(rule), "--in-place",
+                          "--file-groups", str(groups)]
+    if log is not None:
+        log.append(" ".join(argv))
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        msg = _first_error(p.stderr + p.stdout)
+        raise ToolError(f"spatch failed on rule {rule.name}: {msg}", 1)
+
+
+def _first_error(text):
+    lines = [l.strip() for l in text.splitlines() if l.strip()]
+    for i, l in enumerate(lines):
+        if "error" in l.lower():
+            return " ".join(lines[i:i + 3])[:300]
+    return (lines[-1] if lines else "no output")[:300]
+
+
+_BAD = re.compile(r"^BAD:!!!!!|^bad:")
+
+
+def unparsed_lines(path, cwd):
+    """Line numbers of PATH that spatch --parse-c could not parse.
+
+    Used to explain a call site that a step left behind."""
+    argv = ["spatch", "--parse-c", str(path)]
+    if MACRO_FILE.is_file():
+        argv += ["--macro-file", str(MACRO_FILE)]
+    p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    bad = set()
+    for m in re.finditer(r'File "[^"]*", line (\d+)', p.stdout + p.stderr):
+        bad.add(int(m.group(1)))
+    return bad

@@ -1,0 +1,266 @@
+"""Kernel trees: validation, the files in scope, and safe writing.
+
+Safety model (README, "What happens to your tree"):
+  * every step runs on a staging copy of the scope (drivers/iommu and
+    include/linux/iommu.h) kept in the cache, never in the tree;
+  * only when all steps succeeded are the changed files swapped in, each by
+    an atomic rename, after the originals were copied to a backup and a
+    journal naming them was written;
+  * SIGINT/SIGTERM during the swap, or any error, puts the originals back;
+  * after SIGKILL the journal remains: the next run refuses to start and
+    'restore' puts the originals back.
+A per-tree lock (flock) keeps two runs off the same tree."""
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+
+from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
+                     EXIT_JOURNAL)
+
+TMP_SUFFIX = ".ipm-new"
+
+
+def cache_root():
+    """The tool's cache: $IPM_CACHE, else $XDG_CACHE_HOME/iommu-pages-migrate."""
+    env = os.environ.get("IPM_CACHE")
+    if env:
+        return pathlib.Path(env).expanduser().resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+    return pathlib.Path(xdg).resolve() / "iommu-pages-migrate"
+
+
+def validate(path, scope):
+    """Resolve PATH and check it is a kernel tree with the scope in it."""
+    if path is None or str(path).strip() == "":
+        raise ToolError("KERNEL is empty: give the path of a kernel tree")
+    p = pathlib.Path(path).expanduser()
+    if not p.exists():
+        raise ToolError(f"{path}: no such file or directory")
+    if not p.is_dir():
+        raise ToolError(f"{path}: not a directory (KERNEL is a kernel tree)")
+    p = p.resolve()
+    if not (p / "Makefile").is_file() or not (p / "Kconfig").is_file():
+        raise ToolError(f"{path}: not a kernel tree (no top-level Makefile and Kconfig)")
+    for s in scope:
+        if not (p / s).exists():
+            raise ToolError(f"{path}: not a kernel tree with IOMMU support (no {s})")
+    return p
+
+
+def kernel_version(tree):
+    """'6.12.117' from the top-level Makefile."""
+    text = (pathlib.Path(tree) / "Makefile").read_text(errors="replace")
+    v = {}
+    for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL"):
+        m = re.search(rf"^{key}\s*=\s*(\d+)", text, re.M)
+        v[key] = m.group(1) if m else "0"
+    return f"{v['VERSION']}.{v['PATCHLEVEL']}.{v['SUBLEVEL']}"
+
+
+def scope_files(tree, scope):
+    """Relative paths of the regular files in scope, sorted."""
+    tree = pathlib.Path(tree)
+    out = []
+    for s in scope:
+        p = tree / s
+        if p.is_file():
+            out.append(s)
+        elif p.is_dir():
+            for dirpath, dirnames, filenames in os.walk(p):
+                dirnames.sort()
+                for f in filenames:
+                    full = pathlib.Path(dirpath) / f
+                    if full.is_file() and not full.is_symlink():
+                        out.append(str(full.relative_to(tree)))
+    return sorted(out)
+
+
+def read_scope(tree, scope):
+    tree = pathlib.Path(tree)
+    return {rel: (tree / rel).read_bytes() for rel in scope_files(tree, scope)}
+
+
+def copy_scope(src, dst, scope):
+    """Copy the scope of SRC into DST (a fresh directory)."""
+    src, dst = pathlib.Path(src), pathlib.Path(dst)
+    for rel in scope_files(src, scope):
+        (dst / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src / rel, dst / rel)
+
+
+def changes(before, after):
+    """{rel: new bytes, or None for a removed file} between two snapshots."""
+    out = {}
+    for rel in sorted(set(before) | set(after)):
+        if before.get(rel) != after.get(rel):
+            out[rel] = after.get(rel)
+    return out
+
+
+# --- git -------------------------------------------------------------------
+
+def git_dirty(tree, scope):
+    """Lines of 'git status' that make TREE unsafe to modify, or []."""
+    tree = pathlib.Path(tree)
+    if not (tree / ".git").exists():
+        return []
+    def status(*args):
+        p = subprocess.run(["git", "-C", str(tree), "status", "--porcelain",
+                            *args], capture_output=True, text=True)
+        if p.returncode != 0:
+            raise ToolError(f"{tree}: git status failed: {p.stderr.strip()}")
+        return [l for l in p.stdout.splitlines() if l.strip()]
+    # Any tracked change anywhere, and untracked files inside the scope.
+    return status("--untracked-files=no") + [
+        l for l in status("--untracked-files=all", "--", *scope)
+        if l.startswith("??")]
+
+
+def refuse_dirty(tree, scope):
+    dirty = git_dirty(tree, scope)
+    if dirty:
+        raise ToolError(f"{tree}: git tree has uncommitted changes "
+                        f"({len(dirty)} paths, e.g. {dirty[0].strip()}); "
+                        "commit or stash them first", EXIT_DIRTY)
+
+
+# --- per-tree run directory, lock and journal ------------------------------
+
+class RunDir:
+    """Cache directory that belongs to one kernel tree: lock and journal."""
+
+    def __init__(self, tree):
+        self.tree = pathlib.Path(tree)
+        key = hashlib.sha256(str(self.tree).encode()).hexdigest()[:16]
+        self.path = cache_root() / "runs" / key
+        self.journal = self.path / "journal.json"
+        self.backup = self.path / "backup"
+        self._lockf = None
+
+    @contextlib.contextmanager
+    def locked(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        (self.path / "tree").write_text(str(self.tree) + "\n")
+        f = open(self.path / "lock", "w")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.close()
+            raise ToolError(f"{self.tree}: another run is working on this "
+                            "tree; try again when it is done", EXIT_BUSY)
+        try:
+            yield self
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+            f.close()
+
+    def refuse_journal(self):
+        if self.journal.exists():
+            raise ToolError(f"{self.tree}: an earlier run was killed while "
+                            "writing; run 'make restore KERNEL=...' first",
+                            EXIT_JOURNAL)
+
+    # The journal is written before the first file of the tree is replaced
+    # and removed after the last one: while it exists the tree may be mixed.
+    def commit(self, new):
+        """Replace files of the tree with NEW ({rel: bytes or None})."""
+        if not new:
+            return
+        for rel in new:
+            _writable(self.tree / rel)
+        shutil.rmtree(self.backup, ignore_errors=True)
+        self.backup.mkdir(parents=True)
+        entries = []
+        for rel in sorted(new):
+            src = self.tree / rel
+            existed = src.exists()
+            if existed:
+                dst = self.backup / rel
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dst)
+            entries.append({"path": rel, "existed": existed})
+        _write_atomic(self.journal, json.dumps(
+            {"tree": str(self.tree), "files": entries}, indent=1).encode())
+        try:
+            for rel, data in sorted(new.items()):
+                target = self.tree / rel
+                if data is None:
+                    target.unlink(missing_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+                tmp = target.with_name(target.name + TMP_SUFFIX)
+                tmp.write_bytes(data)
+                os.chmod(tmp, mode)
+                os.replace(tmp, target)
+        except BaseException:
+            with signals_blocked():
+                self.restore()
+            raise
+        self._finish()
+
+    def restore(self):
+        """Put back every file named by the journal.  Returns the count."""
+        if not self.journal.exists():
+            return 0
+        entries = json.loads(self.journal.read_text())["files"]
+        for e in entries:
+            target = self.tree / e["path"]
+            tmp = target.with_name(target.name + TMP_SUFFIX)
+            if e["existed"]:
+                shutil.copy2(self.backup / e["path"], tmp)
+                os.replace(tmp, target)
+            else:
+                target.unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
+        self._finish()
+        return len(entries)
+
+    def _finish(self):
+        self.journal.unlink(missing_ok=True)
+        shutil.rmtree(self.backup, ignore_errors=True)
+
+
+def _writable(path):
+    d = path if path.exists() else path.parent
+    while not d.exists():
+        d = d.parent
+    if not os.access(d, os.W_OK) or not os.access(path.parent if path.parent.exists() else d, os.W_OK):
+        raise ToolError(f"{path}: not writable (read-only tree?)")
+
+
+def _write_atomic(path, data):
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+# --- signals ---------------------------------------------------------------
+
+def install_signal_handlers():
+    """Turn SIGINT and SIGTERM into an Interrupted exception."""
+    def handler(signum, frame):
+        raise Interrupted(signal.Signals(signum).name)
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+@contextlib.contextmanager
+def signals_blocked():
+    old = signal.pthread_sigmask(signal.SIG_BLOCK,
+                                 {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
