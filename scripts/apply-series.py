@@ -91,8 +91,9 @@ def cmd_apply(args, series):
                        lambda r: commands.extend(r.commands))
             new = treemod.changes(before, treemod.read_scope(stage, series.scope))
             (run.path / "commands.log").write_text("\n".join(commands) + "\n")
+            say(f"writing {len(new)} file(s) into the tree")
             run.commit(new)
-        except BaseException as e:
+        except BaseException:
             say(f"stopped: the tree is as it was before the run ({tree})")
             raise
         finally:
@@ -136,13 +137,18 @@ def cmd_restore(args, series):
     return EXIT_OK
 
 
+def note(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
 def cmd_fetch(args, series):
-    say(str(bases.pristine(args.version, say)))
+    say(str(bases.pristine(args.version, note)))
     return EXIT_OK
 
 
 def cmd_copy(args, series):
-    say(str(bases.copy(args.version, args.dest, say)))
+    """Progress goes to stderr: stdout is only the path, for scripts."""
+    say(str(bases.copy(args.version, args.dest, note)))
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import time
 
-from . import spatch, tree as treemod
+from . import spatch, tools, tree as treemod
 from .csrc import function_at, strip_comments
 from .errors import ToolError, EXIT_FINDINGS
 
@@ -68,6 +68,7 @@ def diffstat(diff):
 
 def apply_patch(patch, stage):
     """Apply a hand-written patch with no fuzz (offsets allowed)."""
+    tools.require("patch")
     argv = ["patch", "-p1", "-F0", "-N", "-s", "--no-backup-if-mismatch",
             "-r", "-", "-d", str(stage), "-i", str(patch)]
     p = subprocess.run(argv, capture_output=True, text=True)

@@ -2,9 +2,9 @@
 
 import os
 import re
-import shutil
 import subprocess
 
+from . import tools
 from .errors import ToolError
 from .manifest import ROOT
 
@@ -22,9 +22,7 @@ def base_args():
 
 
 def require():
-    if not shutil.which("spatch"):
-        raise ToolError("spatch not found: install the 'coccinelle' package "
-                        "(make deps)")
+    tools.require("spatch")
 
 
 def command(rule, files):

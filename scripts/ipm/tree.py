@@ -21,11 +21,15 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
                      EXIT_JOURNAL)
 
 TMP_SUFFIX = ".ipm-new"
+# Fault injection for the interruption tests only: a pause after each file
+# is replaced, so that a signal can land in the middle of the swap.
+_COMMIT_DELAY = float(os.environ.get("IPM_TEST_COMMIT_DELAY") or 0)
 
 
 def cache_root():
@@ -201,6 +205,8 @@ class RunDir:
                 tmp.write_bytes(data)
                 os.chmod(tmp, mode)
                 os.replace(tmp, target)
+                if _COMMIT_DELAY:
+                    time.sleep(_COMMIT_DELAY)
         except BaseException:
             with signals_blocked():
                 self.restore()

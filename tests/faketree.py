@@ -1,0 +1,138 @@
+"""A tiny kernel-shaped tree and a project copy with a series of our own,
+for testing the orchestrator without a real kernel."""
+
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import textwrap
+
+from conftest import ROOT
+
+HEADER = """\
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef __IOMMU_PAGES_H
+#define __IOMMU_PAGES_H
+static inline void iommu_free_pages(void *virt, int order) { }
+static inline void iommu_free_page(void *virt) { iommu_free_pages(virt, 0); }
+#endif
+"""
+
+DRIVER = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void foo_free_tables(struct foo_domain *dom)
+{
+	iommu_free_page(dom->pgd);
+	iommu_free_page(dom->ctx);
+}
+"""
+
+
+def make_tree(path, files=None):
+    """A directory that passes for a 6.12 kernel tree with iommu-pages."""
+    path = pathlib.Path(path)
+    content = {
+        "Makefile": "VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 0\n",
+        "Kconfig": "mainmenu \"fake\"\n",
+        "drivers/iommu/iommu-pages.h": HEADER,
+        "drivers/iommu/foo.c": DRIVER,
+        "drivers/iommu/bar/bar.c": DRIVER.replace("foo", "bar"),
+        "include/linux/iommu.h": "struct iommu_iotlb_gather { int x; };\n",
+    }
+    content.update(files or {})
+    for rel, text in content.items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text)
+    return path
+
+
+FREE_PAGE_RULE = """\
+virtual patch
+@depends on patch@
+expression E;
+@@
+- iommu_free_page(E)
++ iommu_free_pages(E)
+"""
+
+SLEEPY_RULE = """\
+virtual patch
+@script:python depends on patch@
+@@
+import time
+time.sleep(30)
+"""
+
+
+def make_project(path, steps):
+    """A copy of the project's scripts with a series made of STEPS.
+
+    STEPS is a list of dicts for steps 1.., each with 'rules' {name: text}
+    and optionally 'patches' {name: text} and 'gone' [regex]; the rest of
+    the 23 steps are planned."""
+    path = pathlib.Path(path)
+    shutil.copytree(ROOT / "scripts", path / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    (path / "cocci").mkdir()
+    shutil.copy(ROOT / "cocci" / "parsing_hacks.h", path / "cocci")
+    blocks = ['[series]\ntitle = "test"\nscope = ["drivers/iommu", "include/linux/iommu.h"]\n']
+    for n in range(1, 24):
+        spec = steps[n - 1] if n <= len(steps) else None
+        slug = f"s{n}"
+        block = [f'[[step]]\nnumber = {n}\nslug = "{slug}"\n'
+                 f'subject = "step {n}"\nmessage = "message {n}"\n']
+        if spec is None:
+            block.append('status = "planned"\n')
+        else:
+            block.append('status = "ready"\n')
+            rules = []
+            for name, text in spec.get("rules", {}).items():
+                d = path / "cocci" / f"{n:02d}-{slug}"
+                d.mkdir(parents=True, exist_ok=True)
+                (d / name).write_text(text)
+                rules.append(f'"{n:02d}-{slug}/{name}"')
+            block.append(f"rules = [{', '.join(rules)}]\n")
+            gone = ", ".join(f"'{g}'" for g in spec.get("gone", []))
+            block.append(f"gone = [{gone}]\n")
+            for name, text in spec.get("patches", {}).items():
+                d = path / "patches" / f"{n:02d}-{slug}"
+                d.mkdir(parents=True, exist_ok=True)
+                (d / name).write_text(text)
+                block.append(f'[[step.patches]]\nfile = "{n:02d}-{slug}/{name}"\n'
+                             'why = "test"\n')
+        blocks.append("".join(block))
+    (path / "series.toml").write_text("\n".join(blocks))
+    return path
+
+
+def tool(project, *args, env=None, **kw):
+    """Run the project's apply-series.py; returns CompletedProcess."""
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run(["/usr/bin/python3", str(project / "scripts" / "apply-series.py"),
+                           *map(str, args)], capture_output=True, text=True, env=e, **kw)
+
+
+def tree_hash(path):
+    """One digest over every file's path, mode and content below PATH."""
+    h = hashlib.sha256()
+    path = pathlib.Path(path)
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames.sort()
+        for f in sorted(filenames):
+            full = pathlib.Path(dirpath) / f
+            h.update(str(full.relative_to(path)).encode() + b"\0")
+            if full.is_symlink():
+                h.update(b"L" + os.readlink(full).encode())
+                continue
+            h.update(oct(full.stat().st_mode).encode())
+            with open(full, "rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(chunk)
+    return h.hexdigest()
+
+
+def dedent(s):
+    return textwrap.dedent(s)

@@ -1,0 +1,341 @@
+"""The orchestrator on a small fake tree: manifest, apply, dry-run,
+refusals, rollback after a failing step and after signals."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import ROOT
+from faketree import (FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
+                      tool, tree_hash)
+from ipm import manifest
+from ipm.errors import ToolError
+
+
+# --- manifest ----------------------------------------------------------------
+
+@pytest.mark.parametrize("spec,want", [
+    ("1-6", [1, 2, 3, 4, 5, 6]),
+    ("3,5", [3, 5]),
+    (" 2 - 4 , 9 ", [2, 3, 4, 9]),
+    ("7", [7]),
+    ("", list(range(1, 24))),
+    ("all", list(range(1, 24))),
+])
+def test_parse_steps(spec, want):
+    assert manifest.parse_steps(spec) == want
+
+
+@pytest.mark.parametrize("spec", ["0", "24", "5-3", "1-30", "a", "1-", "-2", "1,,2"])
+def test_parse_steps_rejects(spec):
+    with pytest.raises(ToolError):
+        manifest.parse_steps(spec)
+
+
+def test_real_manifest_is_complete():
+    series = manifest.load()
+    assert [s.number for s in series.steps] == list(range(1, 24))
+    assert len({s.slug for s in series.steps}) == 23
+    for s in series.steps:
+        assert s.subject and s.message.strip()
+        for p in s.patches:
+            assert p.why.strip()
+        if s.ready:
+            assert s.rules or s.patches, f"step {s.number} is ready but empty"
+
+
+def test_manifest_names_missing_rule(tmp_path):
+    proj = make_project(tmp_path / "p", [{"rules": {"a.cocci": FREE_PAGE_RULE}}])
+    (proj / "cocci" / "01-s1" / "a.cocci").unlink()
+    with pytest.raises(ToolError, match=r"step 1: missing file cocci/01-s1/a.cocci"):
+        manifest.load(proj / "series.toml")
+
+
+def test_manifest_rejects_misnumbered_step(tmp_path):
+    proj = make_project(tmp_path / "p", [])
+    text = (proj / "series.toml").read_text().replace("number = 2\n", "number = 3\n", 1)
+    (proj / "series.toml").write_text(text)
+    with pytest.raises(ToolError, match="expected step number 2"):
+        manifest.load(proj / "series.toml")
+
+
+def test_manifest_requires_why_for_patches(tmp_path):
+    proj = make_project(tmp_path / "p", [{"patches": {"x.patch": ""}}])
+    text = (proj / "series.toml").read_text().replace('why = "test"', 'why = ""')
+    (proj / "series.toml").write_text(text)
+    with pytest.raises(ToolError, match="has no 'why'"):
+        manifest.load(proj / "series.toml")
+
+
+# --- apply and dry-run --------------------------------------------------------
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    c = tmp_path / "cache"
+    monkeypatch.setenv("IPM_CACHE", str(c))
+    return c
+
+
+def one_step_project(tmp_path, **extra):
+    step = {"rules": {"free-page.cocci": FREE_PAGE_RULE},
+            "gone": [r"\biommu_free_page\(dom"]}
+    step.update(extra)
+    return make_project(tmp_path / "proj", [step])
+
+
+def test_apply_converts_and_reports_progress(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 0, p.stderr
+    assert "step 01/23 step 1: 2 files changed" in p.stdout
+    assert "iommu_free_pages(dom->pgd);" in (tree / "drivers/iommu/foo.c").read_text()
+    assert "iommu_free_pages(dom->ctx);" in (tree / "drivers/iommu/bar/bar.c").read_text()
+    # nothing left behind in the tree
+    assert not list(tree.rglob("*.ipm-new"))
+
+
+def test_dry_run_prints_diff_and_leaves_tree_identical(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    p = tool(proj, "dry-run", tree)
+    assert p.returncode == 0, p.stderr
+    assert tree_hash(tree) == before
+    assert "=== step 01: step 1" in p.stdout
+    assert "2 files changed, 4 insertions(+), 4 deletions(-)" in p.stdout
+    assert "--- a/drivers/iommu/foo.c" in p.stdout
+    assert "+\tiommu_free_pages(dom->pgd);" in p.stdout
+
+
+def test_dry_run_diff_applies_with_patch(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    p = tool(proj, "dry-run", tree)
+    diff = p.stdout[p.stdout.index("diff --git"):p.stdout.rindex("dry run:")]
+    q = subprocess.run(["patch", "-p1", "-d", str(tree)], input=diff, text=True,
+                       capture_output=True)
+    assert q.returncode == 0, q.stdout + q.stderr
+    assert "iommu_free_pages(dom->pgd)" in (tree / "drivers/iommu/foo.c").read_text()
+
+
+def git(tree, *args):
+    subprocess.run(["git", "-C", str(tree), *args], check=True, capture_output=True)
+
+
+def git_tree(path):
+    tree = make_tree(path)
+    git(tree, "init", "-q")
+    git(tree, "add", "-A")
+    git(tree, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "base")
+    return tree
+
+
+def test_refuses_dirty_git_tree(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = git_tree(tmp_path / "linux")
+    with open(tree / "drivers/iommu/foo.c", "a") as f:
+        f.write("/* local work */\n")
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 3
+    assert "uncommitted changes" in p.stderr
+    assert tree_hash(tree) == before
+
+
+def test_refuses_untracked_file_in_scope(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = git_tree(tmp_path / "linux")
+    (tree / "drivers/iommu/new.c").write_text("int x;\n")
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 3
+    assert "new.c" in p.stderr
+
+
+def test_clean_git_tree_is_applied(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = git_tree(tmp_path / "linux")
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 0, p.stderr
+
+
+def test_broken_rule_fails_step_and_keeps_tree(tmp_path, cache):
+    broken = "virtual patch\n@@\nexpression E\n@@\n- iommu_free_page(E)\n"
+    proj = make_project(tmp_path / "proj", [
+        {"rules": {"free-page.cocci": FREE_PAGE_RULE}},
+        {"rules": {"broken.cocci": broken}},
+    ])
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 1
+    assert "spatch failed on rule broken.cocci" in p.stderr
+    assert "the tree is as it was before the run" in p.stdout
+    assert tree_hash(tree) == before
+
+
+def test_unconverted_site_is_reported_by_file_line_function(tmp_path, cache):
+    # The rule only knows dom->pgd; the 'gone' pattern catches dom->ctx.
+    narrow = FREE_PAGE_RULE.replace("expression E;", "expression E;\nidentifier f = pgd;") \
+        .replace("iommu_free_page(E)", "iommu_free_page(E->f)").replace("iommu_free_pages(E)", "iommu_free_pages(E->f)")
+    proj = make_project(tmp_path / "proj", [
+        {"rules": {"narrow.cocci": narrow}, "gone": [r"\biommu_free_page\("]}])
+    tree = make_tree(tmp_path / "linux", {"drivers/iommu/iommu-pages.h": "/* none */\n"})
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 1
+    assert "2 call site(s) not converted" in p.stderr
+    assert "drivers/iommu/foo.c:7: foo_free_tables: iommu_free_page(dom->ctx);" in p.stderr
+    assert "drivers/iommu/bar/bar.c:7: bar_free_tables:" in p.stderr
+    assert tree_hash(tree) == before
+
+
+def test_hand_patch_that_does_not_apply_fails(tmp_path, cache):
+    patch = ("--- a/drivers/iommu/foo.c\n+++ b/drivers/iommu/foo.c\n"
+             "@@ -1,2 +1,2 @@\n-// no such line\n+// other\n #include \"iommu-pages.h\"\n")
+    proj = make_project(tmp_path / "proj", [{"patches": {"bad.patch": patch}}])
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 1
+    assert "hand patch 01-s1/bad.patch does not apply" in p.stderr
+    assert tree_hash(tree) == before
+
+
+# --- refusals -------------------------------------------------------------------
+
+def test_bad_paths(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "empty").mkdir()
+    for path, msg in [(tmp_path / "missing", "no such file or directory"),
+                      (tmp_path / "file", "not a directory"),
+                      (tmp_path / "empty", "not a kernel tree")]:
+        p = tool(proj, "apply", path)
+        assert p.returncode == 2, path
+        assert msg in p.stderr
+        assert len(p.stderr.strip().splitlines()) == 1
+
+
+def test_unsupported_base_without_iommu_pages(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    (tree / "drivers/iommu/iommu-pages.h").unlink()
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 2
+    assert "unsupported base" in p.stderr
+    assert tree_hash(tree) == before
+
+
+def test_converted_base_is_left_alone(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux", {"drivers/iommu/iommu-pages.h":
+        "void *iommu_alloc_pages_node_sz(int nid, gfp_t gfp, size_t size);\n"
+        "void iommu_free_pages(void *virt);\n"})
+    before = tree_hash(tree)
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 0
+    assert "already converted" in p.stdout
+    assert tree_hash(tree) == before
+
+
+def test_naming_a_planned_step_is_an_error(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    p = tool(proj, "apply", tree, "--steps", "1-3")
+    assert p.returncode == 2
+    assert "not written yet" in p.stderr
+
+
+# --- interruption ----------------------------------------------------------------
+
+def start(proj, *args, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.Popen(["/usr/bin/python3", str(proj / "scripts" / "apply-series.py"),
+                             *map(str, args)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=e)
+
+
+def wait_for(proc, text, timeout=60):
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return seen
+    raise AssertionError(f"never saw {text!r}; got {seen}")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_during_spatch_keeps_tree(tmp_path, cache, sig):
+    proj = make_project(tmp_path / "proj", [
+        {"rules": {"free-page.cocci": FREE_PAGE_RULE}},
+        {"rules": {"sleepy.cocci": SLEEPY_RULE}}])
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    proc = start(proj, "apply", tree)
+    wait_for(proc, "step 01/23")
+    time.sleep(1)
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert f"interrupted by {sig.name}" in err
+    assert tree_hash(tree) == before
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_while_writing_restores_tree(tmp_path, cache, sig):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "2"})
+    wait_for(proc, "writing 2 file(s)")
+    time.sleep(1)   # the first file has been replaced, the second not yet
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert tree_hash(tree) == before
+    assert not list(tree.rglob("*.ipm-new"))
+
+
+def test_sigkill_while_writing_leaves_journal_and_restore_undoes_it(tmp_path, cache):
+    proj = one_step_project(tmp_path)
+    tree = make_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "2"})
+    wait_for(proc, "writing 2 file(s)")
+    time.sleep(1)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert tree_hash(tree) != before        # half written: one file replaced
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 5
+    assert "make restore" in p.stderr
+    p = tool(proj, "restore", tree)
+    assert p.returncode == 0, p.stderr
+    assert "restored 2 file(s)" in p.stdout
+    assert tree_hash(tree) == before
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 0, p.stderr
+
+
+def test_second_run_on_same_tree_is_refused(tmp_path, cache):
+    proj = make_project(tmp_path / "proj", [{"rules": {"sleepy.cocci": SLEEPY_RULE}}])
+    tree = make_tree(tmp_path / "linux")
+    proc = start(proj, "apply", tree)
+    try:
+        wait_for(proc, "applying")
+        time.sleep(0.5)
+        p = tool(proj, "apply", tree)
+        assert p.returncode == 4
+        assert "another run" in p.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
