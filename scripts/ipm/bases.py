@@ -10,6 +10,7 @@ Layout of the cache (tree.cache_root()):
 import glob
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import time
@@ -18,6 +19,59 @@ from .errors import ToolError
 from .tree import cache_root
 
 DEFAULT = "6.12"
+
+# Sources for kernels newer than Debian 12 ships (the 7.x series, already
+# converted upstream).  They are read through a private apt configuration in
+# the cache, so the system's sources and package lists are left untouched.
+PRIVATE_SOURCES = """\
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian unstable main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie-backports main
+"""
+PRIVATE_MAJORS = ("7",)
+LIST_MAX_AGE = 24 * 3600
+
+
+def _private_apt():
+    """apt options that use only the cache's own sources and lists."""
+    d = cache_root() / "apt"
+    for sub in ("lists/partial", "cache/archives/partial"):
+        (d / sub).mkdir(parents=True, exist_ok=True)
+    src = d / "sources.list"
+    if not src.is_file() or src.read_text() != PRIVATE_SOURCES:
+        src.write_text(PRIVATE_SOURCES)
+    opts = [f"-oDir::Etc::SourceList={src}", "-oDir::Etc::SourceParts=/dev/null",
+            f"-oDir::State::Lists={d / 'lists'}", f"-oDir::Cache={d / 'cache'}",
+            "-oDir::State::status=/dev/null", "-oAcquire::Languages=none"]
+    stamp = d / "lists" / ".updated"
+    if not stamp.exists() or time.time() - stamp.stat().st_mtime > LIST_MAX_AGE:
+        _run(["apt-get", *opts, "update", "-q"], "apt-get update (private sources)")
+        stamp.touch()
+    return opts
+
+
+def _newest(names):
+    def key(n):
+        return [int(x) for x in re.findall(r"\d+", n)]
+    return max(names, key=key) if names else None
+
+
+def resolve(version):
+    """'7' -> the newest available 'linux-source-7.N' version ('7.3');
+    anything with a dot is taken as it is."""
+    if "." in version:
+        return version
+    if version not in PRIVATE_MAJORS:
+        raise ToolError(f"unknown base version {version!r} (use e.g. 6.12, 6.1 or 7)")
+    have = [p.name for p in (cache_root() / "trees").glob(f"linux-source-{version}.*")
+            if (p / ".ipm-complete").is_file()]
+    if not have:
+        p = _run(["apt-cache", *_private_apt(), "search", "--names-only",
+                  rf"^linux-source-{version}\.[0-9]+$"], "apt-cache search")
+        have = [l.split()[0] for l in p.stdout.splitlines() if l.strip()]
+    best = _newest(have)
+    if not best:
+        raise ToolError(f"no linux-source-{version}.x package found")
+    return best.removeprefix("linux-source-")
 
 
 def _run(argv, what, **kw):
@@ -30,6 +84,7 @@ def _run(argv, what, **kw):
 
 def pristine(version=DEFAULT, out=print):
     """Path of the unpacked linux-source-VERSION tree, fetching it once."""
+    version = resolve(version)
     pkg = f"linux-source-{version}"
     root = cache_root()
     tree = root / "trees" / pkg
@@ -42,11 +97,16 @@ def pristine(version=DEFAULT, out=print):
         if not shutil.which("apt-get"):
             raise ToolError("apt-get not found: fetching a Debian kernel source needs apt")
         out(f"fetching {pkg} with apt-get download into {debs}")
-        p = subprocess.run(["apt-get", "download", pkg], cwd=debs,
+        opts = _private_apt() if version.split(".")[0] in PRIVATE_MAJORS else []
+        p = subprocess.run(["apt-get", *opts, "download", pkg], cwd=debs,
                            capture_output=True, text=True)
-        if p.returncode != 0:
+        if p.returncode != 0 and not opts:
             subprocess.run(["apt-get", "update", "-q"], capture_output=True)
-            _run(["apt-get", "download", pkg], f"apt-get download {pkg}", cwd=debs)
+            p = subprocess.run(["apt-get", "download", pkg], cwd=debs,
+                               capture_output=True, text=True)
+        if p.returncode != 0:
+            err = (p.stderr or p.stdout).strip().splitlines()
+            raise ToolError(f"apt-get download {pkg} failed: {err[-1] if err else p.returncode}")
         found = sorted(glob.glob(str(debs / f"{pkg}_*.deb")))
         if not found:
             raise ToolError(f"apt-get download {pkg} produced no .deb")
@@ -75,7 +135,7 @@ def pristine(version=DEFAULT, out=print):
 def copy(version=DEFAULT, dest=None, out=print):
     """A fresh working copy of the pristine tree; returns its path."""
     src = pristine(version, out)
-    dest = pathlib.Path(dest) if dest else cache_root() / "work" / f"linux-source-{version}"
+    dest = pathlib.Path(dest) if dest else cache_root() / "work" / src.name
     if dest.exists():
         shutil.rmtree(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
