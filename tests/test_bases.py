@@ -1,0 +1,51 @@
+"""Base fetching and base detection."""
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from faketree import tree_hash
+from ipm import bases, tree as treemod
+from ipm.errors import ToolError
+
+
+def test_newest_compares_numerically():
+    assert bases._newest(["linux-source-7.2", "linux-source-7.10", "linux-source-7.3"]) \
+        == "linux-source-7.10"
+
+
+def test_resolve_keeps_full_versions_and_rejects_unknown_majors():
+    assert bases.resolve("6.12") == "6.12"
+    with pytest.raises(ToolError, match="unknown base version"):
+        bases.resolve("5")
+
+
+def tool(*args):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "apply-series.py"),
+                           *map(str, args)], capture_output=True, text=True)
+
+
+@pytest.mark.kernel
+def test_converted_7x_base_is_detected_and_left_alone():
+    dest = treemod.cache_root() / "tmp" / "test-7x"
+    src = bases.copy("7", dest, print)
+    try:
+        before = tree_hash(src)
+        p = tool("apply", src)
+        assert p.returncode == 0, p.stderr
+        assert "already converted" in p.stdout
+        assert tree_hash(src) == before
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+@pytest.mark.kernel
+def test_6_1_base_is_refused_in_one_line():
+    tree = bases.pristine("6.1", print)
+    p = tool("apply", tree)
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1
+    assert "unsupported base" in p.stderr
