@@ -1,0 +1,794 @@
+"""Build verification of drivers/iommu: 'make verify' and 'make bisect-check'.
+
+verify(tree, args, say)
+  For each architecture (x86_64 natively, arm64 with aarch64-linux-gnu-):
+  config  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
+          then olddefconfig; every option of the fragment must come out
+          exactly as written (a missing driver would pass a build vacuously)
+  build   'make drivers/iommu/' with KCFLAGS=-Werror: any compiler warning
+          fails (the unmigrated 6.12 base builds clean this way)
+  sparse  'make C=2 drivers/iommu/'; the warnings are compared with those
+          of the unmigrated base as multisets of (file, text without line
+          and column): a warning the base does not have fails and is shown
+bisect_check(tree, steps, scope, say, arch)
+  Applies the steps one at a time to a scratch copy of the tree in the
+  cache and builds drivers/iommu for each architecture after each step.
+
+Builds are out of tree, O=<cache>/builds/<key>-<arch>, KEY derived from the
+tree's real path, so the kernel tree is never written and a second run only
+rebuilds what changed.  Make decides by modification times; files of the
+scope that changed content but are not newer than the last build (a
+'restore', a fresh 'cp -a' to the same path) have their objects removed
+first, because make cannot see those changes.  Changes outside the scope are
+left to make.
+
+Exit codes: 0 all checks passed, 1 a check failed, 2 bad input or a missing
+tool (a ToolError)."""
+
+import collections
+import contextlib
+import dataclasses
+import fcntl
+import hashlib
+import json
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import time
+
+from . import tree as treemod
+from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_BUSY
+from .manifest import ROOT
+
+KCONFIG_DIR = ROOT / "kconfig"
+SCOPE = ("drivers/iommu", "include/linux/iommu.h")
+TARGET = "drivers/iommu/"
+# Warnings are errors.  KCFLAGS reaches every C compile of the build (and
+# is also handed to sparse, which ignores -Werror).  It is the same on
+# every run of a build directory, so it never forces a rebuild by itself.
+KCFLAGS = "-Werror"
+STATE = "ipm-state.json"
+BASELINE = "ipm-sparse-baseline.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class Arch:
+    name: str          # as given on the command line
+    make_arch: str     # ARCH=
+    srcarch: str       # arch/<srcarch>
+    defconfig: str     # make target
+    cross: str         # CROSS_COMPILE= ('' for a native build)
+
+    @property
+    def fragment(self):
+        return KCONFIG_DIR / f"{self.name}.config"
+
+    @property
+    def cc(self):
+        return f"{self.cross}gcc"
+
+
+def _x86_cross():
+    return "" if platform.machine() in ("x86_64", "amd64") else "x86_64-linux-gnu-"
+
+
+ARCHES = {
+    "x86_64": Arch("x86_64", "x86_64", "x86", "x86_64_defconfig", _x86_cross()),
+    "arm64": Arch("arm64", "arm64", "arm64", "defconfig", "aarch64-linux-gnu-"),
+}
+
+
+def parse_arches(spec):
+    """'x86_64,arm64' -> [Arch, Arch]; a ToolError for an unknown name."""
+    names = [s.strip() for s in (spec or "").split(",") if s.strip()]
+    if not names:
+        raise ToolError("--arch: give at least one of " + ", ".join(ARCHES))
+    out = []
+    for n in names:
+        if n not in ARCHES:
+            raise ToolError(f"--arch: unknown architecture {n!r} "
+                            f"(known: {', '.join(ARCHES)})")
+        if ARCHES[n] not in out:
+            out.append(ARCHES[n])
+    return out
+
+
+# --- tools -----------------------------------------------------------------
+
+PACKAGES = {
+    "make": "make",
+    "gcc": "gcc",
+    "x86_64-linux-gnu-gcc": "gcc-x86-64-linux-gnu",
+    "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+    "sparse": "sparse",
+    "flex": "flex",
+    "bison": "bison",
+    "bc": "bc",
+    "cp": "coreutils",
+}
+# Host headers the kernel's build tools need (objtool, certificate tools).
+HEADERS = (("gelf.h", "libelf-dev"), ("openssl/evp.h", "libssl-dev"))
+
+
+def require_tools(arches, sparse=True):
+    """One-line ToolError naming the Debian package of the first missing tool."""
+    progs = ["make", "gcc", "flex", "bison", "bc"]
+    progs += [a.cc for a in arches if a.cross]
+    if sparse:
+        progs.append("sparse")
+    for prog in progs:
+        if not shutil.which(prog):
+            raise ToolError(f"{prog} not found: install the Debian package "
+                            f"'{PACKAGES.get(prog, prog)}' (make deps)")
+    for header, pkg in HEADERS:
+        p = subprocess.run(["gcc", "-E", "-x", "c", "-o", os.devnull, "-"],
+                           input=f"#include <{header}>\n", text=True,
+                           capture_output=True)
+        if p.returncode != 0:
+            raise ToolError(f"<{header}> not found: install the Debian package "
+                            f"'{pkg}' (make deps)")
+
+
+def require_clean(tree):
+    """Kernel O= builds refuse a source tree that was configured in place."""
+    tree = pathlib.Path(tree)
+    found = [rel for rel in (".config", "include/config",
+                             "arch/x86/include/generated",
+                             "arch/arm64/include/generated")
+             if (tree / rel).exists()]
+    if found:
+        raise ToolError(f"{tree}: source tree is not clean (has "
+                        f"{' and '.join(found)}); out-of-tree builds need "
+                        f"'make mrproper' in it first, or verify a clean copy")
+
+
+# --- .config parsing and checking -----------------------------------------
+
+_SET = re.compile(r"^(CONFIG_[A-Za-z0-9_]+)=(.*)$")
+_UNSET = re.compile(r"^# (CONFIG_[A-Za-z0-9_]+) is not set$")
+
+
+def parse_config(text):
+    """{'CONFIG_X': 'y' | 'm' | 'n' | other value} from .config syntax."""
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        m = _SET.match(line)
+        if m:
+            out[m.group(1)] = m.group(2)
+            continue
+        m = _UNSET.match(line)
+        if m:
+            out[m.group(1)] = "n"
+    return out
+
+
+def config_mismatches(wanted, actual):
+    """[(option, wanted, got)] for options of WANTED that did not stick.
+
+    GOT is the value in .config, or None when the option is absent (not
+    visible with this configuration, or unknown to this kernel)."""
+    out = []
+    for opt, want in wanted.items():
+        got = actual.get(opt)
+        if got == want or (want == "n" and got is None):
+            continue
+        out.append((opt, want, got))
+    return out
+
+
+def describe_mismatch(opt, want, got):
+    what = "absent from .config" if got is None else f"={got}"
+    return f"{opt}={want} wanted, {what}"
+
+
+# --- sparse output ---------------------------------------------------------
+
+Warning = collections.namedtuple("Warning", "file line text")
+
+# path:line:col: message (sparse always prints a column; gcc usually does)
+_POS = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?:(?P<col>\d+):)?\s?(?P<rest>.*)$")
+_KIND = re.compile(r"^\s*(warning|error):\s*(.*)$")
+_EMBEDDED_POS = re.compile(r"(\S+?\.[chS]):\d+(?::\d+)?")
+
+
+def _relpath(path, srctree, objtree):
+    """PATH as printed by the build, relative to the source tree."""
+    srctree = str(srctree).rstrip("/")
+    if not os.path.isabs(path):
+        path = os.path.normpath(os.path.join(str(objtree), path)) if objtree else \
+            os.path.normpath(path)
+    if path.startswith(srctree + "/"):
+        return path[len(srctree) + 1:]
+    if objtree and path.startswith(str(objtree).rstrip("/") + "/"):
+        return path[len(str(objtree).rstrip("/")) + 1:]
+    return path
+
+
+def _clean_text(text, srctree):
+    text = text.replace(str(srctree).rstrip("/") + "/", "")
+    text = _EMBEDDED_POS.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def parse_sparse(output, srctree="", objtree=""):
+    """[Warning] from the output of 'make C=2'.
+
+    A line 'file:line:col: warning: text' (or 'error:') starts a warning;
+    the following lines with a position but no kind ('    expected int',
+    '    got char *') belong to it and are appended to its text.  File
+    names are made relative to the source tree, and positions quoted in
+    the text ('declared at x.h:12') lose their numbers."""
+    out = []
+    cur = None
+    for raw in output.splitlines():
+        m = _POS.match(raw)
+        if not m:
+            if cur and not raw.startswith((" ", "\t")):
+                out.append(cur)
+                cur = None
+            continue
+        rest = m.group("rest")
+        k = _KIND.match(rest)
+        if k:
+            if cur:
+                out.append(cur)
+            cur = Warning(_relpath(m.group("file"), srctree, objtree),
+                          int(m.group("line")),
+                          f"{k.group(1)}: {_clean_text(k.group(2), srctree)}")
+        elif cur is not None and rest.strip():
+            cur = cur._replace(text=f"{cur.text} / {_clean_text(rest, srctree)}")
+    if cur:
+        out.append(cur)
+    return out
+
+
+def warning_key(w):
+    return (w.file, w.text)
+
+
+def new_warnings(found, base):
+    """Warnings of FOUND beyond those of BASE, compared as multisets of
+    (file, text): line numbers may shift freely.  Returns a list of
+    (key, count in found, count in base), sorted."""
+    have = collections.Counter(warning_key(w) for w in found)
+    had = collections.Counter(warning_key(w) for w in base)
+    return sorted((k, n, had.get(k, 0)) for k, n in have.items() if n > had.get(k, 0))
+
+
+def gone_warnings(found, base):
+    """Number of base warnings that no longer occur."""
+    have = collections.Counter(warning_key(w) for w in found)
+    had = collections.Counter(warning_key(w) for w in base)
+    return sum((had - have).values())
+
+
+# --- build directories -----------------------------------------------------
+
+def tree_key(tree):
+    return hashlib.sha256(str(pathlib.Path(tree).resolve()).encode()).hexdigest()[:16]
+
+
+def _sha1(path):
+    h = hashlib.sha1()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _jobs():
+    env = os.environ.get("IPM_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+_held = {}   # lock path -> [file, count]: locks are reentrant in a process
+
+
+@contextlib.contextmanager
+def _lock(path):
+    path = str(path)
+    if path in _held:
+        _held[path][1] += 1
+        try:
+            yield
+        finally:
+            _held[path][1] -= 1
+        return
+    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "w")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise ToolError(f"{path}: another build is using this build "
+                        "directory; try again when it is done", EXIT_BUSY)
+    _held[path] = [f, 1]
+    try:
+        yield
+    finally:
+        _held[path][1] -= 1
+        if _held[path][1] == 0:
+            del _held[path]
+            fcntl.flock(f, fcntl.LOCK_UN)
+            f.close()
+
+
+@dataclasses.dataclass
+class Result:
+    ok: bool
+    seconds: float
+    detail: str = ""          # one line for the PASS/FAIL line
+    excerpt: tuple = ()       # lines to print under a FAIL
+    log: pathlib.Path = None
+
+
+_INTERESTING = re.compile(r"(error|warning|note):|: In function|\*\*\*|"
+                          r"undefined reference")
+_MAKE_ERROR = re.compile(r"^make(\[\d+\])?: \*\*\* ")
+
+
+def excerpt(text, srctree, limit=20):
+    """The lines of a failed build worth showing, paths made relative.
+
+    make's own 'Error N' lines only when nothing else explains the failure."""
+    lines, makes = [], []
+    prefix = str(srctree).rstrip("/") + "/"
+    for line in text.splitlines():
+        if _MAKE_ERROR.match(line):
+            makes.append(line.replace(prefix, ""))
+        elif _INTERESTING.search(line):
+            lines.append(line.replace(prefix, ""))
+    if not lines:
+        lines = makes[:3] or text.splitlines()[-5:]
+    if len(lines) > limit:
+        lines = lines[:limit] + [f"... ({len(lines) - limit} more lines)"]
+    return tuple(lines)
+
+
+class BuildDir:
+    """O= build directory of one tree for one architecture."""
+
+    def __init__(self, tree, arch, scope=SCOPE):
+        self.tree = pathlib.Path(tree).resolve()
+        self.arch = arch
+        self.scope = tuple(scope)
+        self.key = tree_key(self.tree)
+        self.path = treemod.cache_root() / "builds" / f"{self.key}-{arch.name}"
+        self.lockfile = self.path.with_name(self.path.name + ".lock")
+
+    def locked(self):
+        return _lock(self.lockfile)
+
+    # -- make ---------------------------------------------------------------
+    def make_argv(self, *targets, sparse=False):
+        argv = ["make", "-C", str(self.tree), f"O={self.path}",
+                f"ARCH={self.arch.make_arch}", f"-j{_jobs()}",
+                "--output-sync=target"]
+        if self.arch.cross:
+            argv.append(f"CROSS_COMPILE={self.arch.cross}")
+        argv.append(f"KCFLAGS={KCFLAGS}")
+        if sparse:
+            argv.append("C=2")
+        return argv + list(targets)
+
+    def run(self, argv, logname, cwd=None):
+        """Run ARGV with its output in <O>/LOGNAME; (returncode, seconds, text)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        log = self.path / logname
+        env = dict(os.environ, LC_ALL="C", LANG="C")
+        t0 = time.monotonic()
+        with open(log, "w") as f:
+            f.write("$ " + " ".join(argv) + "\n")
+            f.flush()
+            p = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT,
+                               cwd=cwd, env=env, stdin=subprocess.DEVNULL)
+        return p.returncode, time.monotonic() - t0, log.read_text(errors="replace")
+
+    # -- state and incremental safety ---------------------------------------
+    def identity(self):
+        """What must stay the same for the objects here to be reusable."""
+        return {"tree": str(self.tree),
+                "version": treemod.kernel_version(self.tree),
+                "makefile": _sha1(self.tree / "Makefile")}
+
+    def scope_hashes(self):
+        return {rel: _sha1(self.tree / rel)
+                for rel in treemod.scope_files(self.tree, self.scope)}
+
+    def load_state(self):
+        try:
+            return json.loads((self.path / STATE).read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def save_state(self, **kw):
+        state = self.load_state()
+        state.update(kw)
+        tmp = self.path / (STATE + ".tmp")
+        tmp.write_text(json.dumps(state, indent=1, sort_keys=True))
+        os.replace(tmp, self.path / STATE)
+
+    def sync(self, say=None):
+        """Make the objects here safe to reuse for the tree as it is now.
+
+        Returns the scope hashes (they also fingerprint the sparse baseline)."""
+        ident = self.identity()
+        state = self.load_state()
+        if state and state.get("identity") != ident:
+            if say:
+                say(f"  {self.arch.name}: {self.path} was built from another "
+                    "kernel; starting afresh")
+            shutil.rmtree(self.path)
+            state = {}
+        hashes = self.scope_hashes()
+        now = time.time_ns()
+        stale = stale_files(state.get("scope", {}), hashes,
+                            state.get("built_at", 0),
+                            lambda rel: (self.tree / rel).stat().st_mtime_ns)
+        self.invalidate(stale)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.save_state(identity=ident, scope=hashes, built_at=now)
+        return hashes
+
+    def invalidate(self, stale):
+        """Remove the objects that make would wrongly keep for STALE files."""
+        if not stale:
+            return
+        if any(not rel.endswith(".c") for rel in stale):
+            victims = [p for p in (self.path / "drivers" / "iommu").rglob("*.o")]
+        else:
+            victims = [self.path / (rel[:-2] + ".o") for rel in stale]
+        for v in victims:
+            v.unlink(missing_ok=True)
+
+    # -- the checks ---------------------------------------------------------
+    def fragment_wanted(self):
+        return parse_config(self.arch.fragment.read_text())
+
+    def config_fingerprint(self):
+        defc = self.tree / "arch" / self.arch.srcarch / "configs" / self.arch.defconfig
+        h = hashlib.sha256()
+        for part in (self.arch.name, self.arch.defconfig, self.arch.cross,
+                     self.arch.fragment.read_text(),
+                     defc.read_text() if defc.is_file() else ""):
+            h.update(part.encode() + b"\0")
+        return h.hexdigest()
+
+    def configure(self):
+        """defconfig + fragment + olddefconfig unless already done; Result."""
+        t0 = time.monotonic()
+        fp = self.config_fingerprint()
+        config = self.path / ".config"
+        state = self.load_state()
+        fresh = not (config.is_file() and state.get("config") == fp)
+        if fresh:
+            steps = [
+                (self.make_argv(self.arch.defconfig), None),
+                ([str(self.tree / "scripts" / "kconfig" / "merge_config.sh"),
+                  "-m", "-O", str(self.path), str(config),
+                  str(self.arch.fragment)], self.path),
+                (self.make_argv("olddefconfig"), None),
+            ]
+            for argv, cwd in steps:
+                rc, _, text = self.run(argv, "ipm-config.log", cwd=cwd)
+                if rc != 0:
+                    return Result(False, time.monotonic() - t0,
+                                  f"'{' '.join(argv[:1] + argv[-1:])}' failed",
+                                  excerpt(text, self.tree),
+                                  self.path / "ipm-config.log")
+        wanted = self.fragment_wanted()
+        bad = config_mismatches(wanted, parse_config(config.read_text()))
+        if bad:
+            self.save_state(config=None)
+            return Result(False, time.monotonic() - t0,
+                          f"{len(bad)} of {len(wanted)} options did not stick",
+                          tuple(describe_mismatch(*b) for b in bad), config)
+        self.save_state(config=fp)
+        how = "configured" if fresh else "reused"
+        return Result(True, time.monotonic() - t0,
+                      f"{len(wanted)} options as wanted, {how}", (), config)
+
+    def build(self, logname="ipm-build.log"):
+        """make drivers/iommu/ with warnings as errors; Result."""
+        rc, secs, text = self.run(self.make_argv(TARGET), logname)
+        log = self.path / logname
+        if rc != 0:
+            return Result(False, secs, f"make {TARGET} KCFLAGS={KCFLAGS} failed",
+                          excerpt(text, self.tree), log)
+        return Result(True, secs, f"{TARGET} KCFLAGS={KCFLAGS}", (), log)
+
+    def sparse(self, logname="ipm-sparse.log"):
+        """make C=2 drivers/iommu/; (Result, [Warning])."""
+        rc, secs, text = self.run(self.make_argv(TARGET, sparse=True), logname)
+        log = self.path / logname
+        warnings = parse_sparse(text, self.tree, self.path)
+        if rc != 0:
+            return Result(False, secs, "make C=2 failed",
+                          excerpt(text, self.tree), log), warnings
+        return Result(True, secs, "", (), log), warnings
+
+
+def stale_files(recorded, current, built_at, mtime_ns):
+    """Files whose content changed since the last build although their
+    modification time is not newer than it: make would not rebuild them.
+    A file that disappeared counts too (its object may be kept)."""
+    out = []
+    for rel, h in current.items():
+        if recorded.get(rel) not in (None, h) and mtime_ns(rel) <= built_at:
+            out.append(rel)
+    # A file new to the scope with an old time: its object, if one exists
+    # from an earlier life of the build directory, is not to be trusted.
+    for rel in current:
+        if recorded and rel not in recorded and mtime_ns(rel) <= built_at:
+            out.append(rel)
+    out += [rel for rel in recorded if rel not in current]
+    return sorted(set(out))
+
+
+# --- reporting -------------------------------------------------------------
+
+def line(say, arch, check, res, extra=""):
+    verdict = "PASS" if res.ok else "FAIL"
+    detail = res.detail + (f"; {extra}" if extra else "")
+    say(f"{arch:<7} {check:<7} {verdict}  {res.seconds:6.1f} s"
+        + (f"  ({detail})" if detail else ""))
+    if not res.ok:
+        for l in res.excerpt:
+            say(f"    {l}")
+        if res.log:
+            say(f"    full log: {res.log}")
+
+
+# --- sparse baseline -------------------------------------------------------
+
+_sparse_version = None
+
+
+def sparse_version():
+    global _sparse_version
+    if _sparse_version is None:
+        p = subprocess.run(["sparse", "--version"], capture_output=True, text=True)
+        _sparse_version = (p.stdout or p.stderr).strip()
+    return _sparse_version
+
+
+def baseline(base, arch, say):
+    """Sparse warnings of the unmigrated BASE for ARCH, computed once.
+
+    Cached in the base's build directory; the cache is keyed by the base's
+    scope contents, the configuration and the sparse version."""
+    bd = BuildDir(base, arch)
+    with bd.locked():
+        hashes = bd.sync()
+        fp = hashlib.sha256(json.dumps(
+            [hashes, bd.config_fingerprint(), sparse_version(), KCFLAGS,
+             bd.identity()], sort_keys=True).encode()).hexdigest()
+        cache = bd.path / BASELINE
+        try:
+            data = json.loads(cache.read_text())
+            if data.get("fingerprint") == fp:
+                return [Warning(*w) for w in data["warnings"]], True, bd
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        say(f"{arch.name:<7} base    computing the sparse baseline of {base} "
+            "(once; the first build of a tree includes 'make prepare')")
+        t0 = time.monotonic()
+        res = bd.configure()
+        if not res.ok:
+            line(say, arch.name, "base", res)
+            raise ToolError(f"{base}: the base does not configure for {arch.name}",
+                            EXIT_FINDINGS)
+        res = bd.build("ipm-base-build.log")
+        if not res.ok:
+            line(say, arch.name, "base", res)
+            raise ToolError(f"{base}: the unmigrated base does not build "
+                            f"{TARGET} for {arch.name} with KCFLAGS={KCFLAGS}",
+                            EXIT_FINDINGS)
+        res, warnings = bd.sparse("ipm-base-sparse.log")
+        if not res.ok:
+            line(say, arch.name, "base", res)
+            raise ToolError(f"{base}: sparse failed on the base for {arch.name}",
+                            EXIT_FINDINGS)
+        line(say, arch.name, "base", Result(
+            True, time.monotonic() - t0,
+            f"{len(warnings)} sparse warnings in the base, cached"))
+        tmp = cache.with_name(cache.name + ".tmp")
+        tmp.write_text(json.dumps({"fingerprint": fp, "base": str(bd.tree),
+                                   "arch": arch.name,
+                                   "warnings": [list(w) for w in warnings]},
+                                  indent=1))
+        os.replace(tmp, cache)
+        return warnings, False, bd
+
+
+def default_base(tree, say):
+    """The cached pristine Debian tree of the same major.minor version."""
+    from . import bases
+    version = treemod.kernel_version(tree)
+    base = bases.pristine(".".join(version.split(".")[:2]), say)
+    bv = treemod.kernel_version(base)
+    if bv != version:
+        say(f"note: base is Linux {bv}, the tree is Linux {version}: sparse "
+            "warnings outside the migration may differ (give --base)")
+    return base
+
+
+# --- verify ----------------------------------------------------------------
+
+def verify(tree, args, say):
+    """make verify: config, build and sparse checks per architecture."""
+    arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
+    require_tools(arches)
+    tree = pathlib.Path(tree).resolve()
+    require_clean(tree)
+    base_arg = getattr(args, "base", None)
+    if base_arg:
+        base = treemod.validate(base_arg, SCOPE)
+    else:
+        base = default_base(tree, say)
+    require_clean(base)
+    say(f"verify {tree} (Linux {treemod.kernel_version(tree)}), "
+        f"sparse baseline from {base}")
+    failed = []
+    t_all = time.monotonic()
+    for arch in arches:
+        failed += verify_arch(tree, base, arch, say)
+    total = time.monotonic() - t_all
+    if failed:
+        say(f"verify: FAIL ({', '.join(failed)}) in {total:.0f} s")
+        return EXIT_FINDINGS
+    say(f"verify: PASS ({', '.join(a.name for a in arches)}) in {total:.0f} s")
+    return EXIT_OK
+
+
+def verify_arch(tree, base, arch, say):
+    """The three checks for one architecture; the names of those that failed."""
+    bd = BuildDir(tree, arch)
+    with bd.locked():
+        bd.sync(say)
+        res = bd.configure()
+        line(say, arch.name, "config", res)
+        if not res.ok:
+            return [f"{arch.name} config"]
+        res = bd.build()
+        line(say, arch.name, "build", res)
+        if not res.ok:
+            return [f"{arch.name} build"]
+        base_warnings, cached, _ = baseline(base, arch, say)
+        res, warnings = bd.sparse()
+        if not res.ok:
+            line(say, arch.name, "sparse", res)
+            return [f"{arch.name} sparse"]
+        new = new_warnings(warnings, base_warnings)
+        gone = gone_warnings(warnings, base_warnings)
+        res.ok = not new
+        res.detail = (f"{len(warnings)} warnings, base {len(base_warnings)}"
+                      f"{' (cached)' if cached else ''}, {sum(n - b for _, n, b in new)} new"
+                      + (f", {gone} gone" if gone else ""))
+        if new:
+            shown = []
+            for (f, text), n, b in new:
+                lines = sorted(w.line for w in warnings if warning_key(w) == (f, text))
+                shown.append(f"{f}:{','.join(map(str, lines))}: {text} "
+                             f"[{n} here, {b} in base]")
+            res.excerpt = tuple(shown)
+        line(say, arch.name, "sparse", res)
+        return [] if res.ok else [f"{arch.name} sparse"]
+
+
+# --- bisect-check ----------------------------------------------------------
+
+def scratch_path(tree):
+    return treemod.cache_root() / "bisect" / tree_key(tree) / "tree"
+
+
+def copy_tree(src, dst):
+    """A copy of SRC at DST with times kept (cp -a), without .git."""
+    src, dst = pathlib.Path(src), pathlib.Path(dst)
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    entries = [str(e) for e in sorted(src.iterdir()) if e.name != ".git"]
+    if entries:
+        p = subprocess.run(["cp", "-a", "--", *entries, str(dst)],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            shutil.rmtree(dst, ignore_errors=True)
+            err = p.stderr.strip().splitlines()
+            raise ToolError(f"copying {src} failed: {err[-1] if err else p.returncode}")
+    # cp -a gave DST the times of SRC's files but DST itself is new: fine.
+    return dst
+
+
+def bisect_check(tree, steps, scope, say, arch="x86_64,arm64"):
+    """make bisect-check: every step of STEPS must leave drivers/iommu buildable.
+
+    TREE   the unmigrated kernel tree (only read: the steps are applied to a
+           scratch copy in the cache, deleted at the end)
+    STEPS  manifest.Step objects in the order to apply (the ready ones)
+    SCOPE  series.scope
+    ARCH   'x86_64,arm64' or a subset
+    Returns EXIT_OK, or EXIT_FINDINGS naming the first step that does not
+    apply or does not build; ToolError (exit 2) for a missing tool or an
+    unclean tree."""
+    from . import runner
+    arches = parse_arches(arch)
+    require_tools(arches, sparse=False)
+    tree = pathlib.Path(tree).resolve()
+    require_clean(tree)
+
+    def build(scratch, a):
+        bd = BuildDir(scratch, a, scope)
+        with bd.locked():
+            bd.sync(say)
+            res = bd.configure()
+            if not res.ok:
+                return res
+            return bd.build()
+
+    return run_bisect(tree, steps, scope, arches, say,
+                      apply_step=lambda step, stage: runner.run_step(step, stage, scope),
+                      build=build)
+
+
+def run_bisect(tree, steps, scope, arches, say, apply_step, build):
+    """The loop of bisect_check, with the step runner and the builder given
+    (apply_step(step, scratch) -> object with .changes; build(scratch, arch)
+    -> Result)."""
+    scratch = scratch_path(tree)
+    t_all = time.monotonic()
+    with _lock(scratch.parent / "lock"):
+        say(f"bisect-check {tree}: copying it to {scratch}")
+        t0 = time.monotonic()
+        try:
+            copy_tree(tree, scratch)
+            say(f"copied in {time.monotonic() - t0:.0f} s; "
+                f"{len(steps)} step(s) to check on {', '.join(a.name for a in arches)}")
+
+            def build_all(label):
+                for a in arches:
+                    res = build(scratch, a)
+                    line(say, a.name, label, res)
+                    if not res.ok:
+                        return a
+                return None
+
+            bad = build_all("base")
+            if bad:
+                say(f"bisect-check: FAIL: the tree does not build before any "
+                    f"step ({bad.name})")
+                return EXIT_FINDINGS
+            for step in steps:
+                t0 = time.monotonic()
+                try:
+                    res = apply_step(step, scratch)
+                except ToolError as e:
+                    say(f"step {step.number:02d} {step.name}: FAIL, does not apply: "
+                        f"{str(e).splitlines()[0]}")
+                    for l in str(e).splitlines()[1:]:
+                        say(f"    {l}")
+                    say(f"bisect-check: FAIL at step {step.number:02d} ({step.name})")
+                    return EXIT_FINDINGS
+                n = len(res.changes)
+                say(f"step {step.number:02d} {step.name}: applied, {n} file"
+                    f"{'s' if n != 1 else ''} changed, {time.monotonic() - t0:.1f} s")
+                if not n:
+                    say(f"step {step.number:02d}: nothing changed, build skipped")
+                    continue
+                bad = build_all(f"step{step.number:02d}")
+                if bad:
+                    say(f"bisect-check: FAIL: step {step.number:02d} ({step.name}) "
+                        f"does not build on {bad.name}")
+                    return EXIT_FINDINGS
+            say(f"bisect-check: PASS ({len(steps)} step(s), "
+                f"{', '.join(a.name for a in arches)}) in "
+                f"{time.monotonic() - t_all:.0f} s")
+            return EXIT_OK
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
