@@ -25,6 +25,7 @@ class Step:
     subject: str
     status: str
     rules: tuple
+    together: frozenset   # rules that see every file of the scope at once
     patches: tuple
     gone: tuple
     message: str
@@ -71,7 +72,16 @@ def load(path=MANIFEST, root=None):
         status = s.get("status", "ready")
         if status not in ("ready", "planned"):
             raise ToolError(f"{where}: status must be 'ready' or 'planned'")
-        rules = tuple(root / "cocci" / r for r in s.get("rules", []))
+        rules, together = [], set()
+        for r in s.get("rules", []):
+            if isinstance(r, dict):
+                path = root / "cocci" / r.get("file", "")
+                if r.get("together"):
+                    together.add(path)
+            else:
+                path = root / "cocci" / r
+            rules.append(path)
+        rules = tuple(rules)
         patches = tuple(Patch(root / "patches" / p["file"], p.get("why", ""))
                         for p in s.get("patches", []))
         for p in patches:
@@ -87,7 +97,8 @@ def load(path=MANIFEST, root=None):
                 gone.append(re.compile(g))
             except re.error as e:
                 raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}")
-        steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
+        steps.append(Step(i, s["slug"], s["subject"], status, rules,
+                          frozenset(together), patches,
                           tuple(gone), s["message"].strip() + "\n"))
     if len(steps) != NSTEPS:
         raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}")

@@ -97,7 +97,10 @@ def run_step(step, stage, scope, log=None):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on every C file of the scope (spatch's own
-    prefilter drops those that cannot match), then the hand patches.
+    prefilter drops those that cannot match), each file on its own unless
+    the manifest marks the rule 'together' (one group of all files, for a
+    rule whose facts cross files: a header field and its users); then the
+    hand patches.
     The step fails if a 'gone' pattern still matches afterwards."""
     stage = pathlib.Path(stage)
     t0 = time.monotonic()
@@ -107,7 +110,8 @@ def run_step(step, stage, scope, log=None):
     for rule in step.rules:
         with tempfile.NamedTemporaryFile("w", suffix=".groups",
                                          dir=stage.parent) as groups:
-            groups.write("".join(f"{f}\n\n" for f in files))
+            sep = "\n" if rule in step.together else "\n\n"
+            groups.write("".join(f"{f}{sep}" for f in files))
             groups.flush()
             spatch.run_groups(rule, groups.name, cwd=stage, log=commands)
     for patch in step.patches:
