@@ -1,6 +1,5 @@
 """Apply steps of the series to a staging copy of the scope."""
 
-import difflib
 import pathlib
 import re
 import subprocess
@@ -27,21 +26,28 @@ class StepResult:
 
 
 def unified_diff(before, changes):
-    """git-style unified diff (a/ b/ prefixes) of CHANGES against BEFORE."""
+    """git-style unified diff (a/ b/ prefixes) of CHANGES against BEFORE.
+
+    GNU diff -p names the C function of each hunk, as git does."""
     out = []
-    for rel, new in sorted(changes.items()):
-        old = before.get(rel)
-        a = old.decode(errors="surrogateescape").splitlines(True) if old is not None else []
-        b = new.decode(errors="surrogateescape").splitlines(True) if new is not None else []
-        out.append(f"diff --git a/{rel} b/{rel}\n")
-        if old is None:
-            out.append("new file mode 100644\n")
-        if new is None:
-            out.append("deleted file mode 100644\n")
-        fa = f"a/{rel}" if old is not None else "/dev/null"
-        fb = f"b/{rel}" if new is not None else "/dev/null"
-        for line in difflib.unified_diff(a, b, fa, fb, n=3):
-            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    with tempfile.TemporaryDirectory(prefix="ipm-diff.") as tmp:
+        old_f, new_f = pathlib.Path(tmp) / "old", pathlib.Path(tmp) / "new"
+        for rel, new in sorted(changes.items()):
+            old = before.get(rel)
+            old_f.write_bytes(old or b"")
+            new_f.write_bytes(new or b"")
+            fa = f"a/{rel}" if old is not None else "/dev/null"
+            fb = f"b/{rel}" if new is not None else "/dev/null"
+            p = subprocess.run(["diff", "-u", "-p", "--label", fa, "--label", fb,
+                                str(old_f), str(new_f)], capture_output=True)
+            if p.returncode > 1:
+                raise ToolError(f"diff failed on {rel}: {p.stderr.decode().strip()}")
+            out.append(f"diff --git a/{rel} b/{rel}\n")
+            if old is None:
+                out.append("new file mode 100644\n")
+            if new is None:
+                out.append("deleted file mode 100644\n")
+            out.append(p.stdout.decode(errors="surrogateescape"))
     return "".join(out)
 
 
