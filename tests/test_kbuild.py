@@ -223,8 +223,24 @@ def test_invalidate_removes_objects(tmp_path, monkeypatch):
         o.write_text("")
     bd.invalidate(["drivers/iommu/a.c"])
     assert [o.exists() for o in objs] == [False, True, True]
+    objs[0].write_text("")
+    hdr = tmp_path / "include/linux/iommu.h"
+    (bd.path / "drivers/iommu/.a.o.cmd").write_text(f"deps := \\\n  {hdr} \\\n")
+    (bd.path / "drivers/iommu/.b.o.cmd").write_text("deps := \\\n  /k/include/linux/io.h\n")
+    # a.o names the header, b.o does not, c.o has no .cmd file: assume it does
     bd.invalidate(["include/linux/iommu.h"])
-    assert not any(o.exists() for o in objs)
+    assert [o.exists() for o in objs] == [False, True, False]
+
+
+def test_names_header_normalises_include_paths():
+    deps = ("deps_drivers/iommu/amd/init.o := \\\n"
+            "  /k/linux/drivers/iommu/amd/../iommu-pages.h \\\n"
+            "  /k/linux/include/linux/iommu.h \\\n"
+            "drivers/iommu/amd/init.o: $(deps_drivers/iommu/amd/init.o)\n")
+    assert kbuild.names_header(deps, "drivers/iommu/iommu-pages.h")
+    assert kbuild.names_header(deps, "include/linux/iommu.h")
+    assert not kbuild.names_header(deps, "drivers/iommu/amd/iommu-pages.h")
+    assert not kbuild.names_header(deps, "drivers/iommu/dma-iommu.h")
 
 
 def test_build_dir_is_keyed_by_real_path(tmp_path, monkeypatch):

@@ -440,10 +440,20 @@ class BuildDir:
         """Remove the objects that make would wrongly keep for STALE files."""
         if not stale:
             return
-        if any(not rel.endswith(".c") for rel in stale):
-            victims = [p for p in (self.path / "drivers" / "iommu").rglob("*.o")]
-        else:
-            victims = [self.path / (rel[:-2] + ".o") for rel in stale]
+        victims = [self.path / (rel[:-2] + ".o") for rel in stale
+                   if rel.endswith(".c")]
+        headers = [rel for rel in stale if not rel.endswith(".c")]
+        if headers:
+            # An object depends on a header if its .cmd file (kbuild's
+            # dependency list) names it; without a .cmd file, assume it does.
+            for obj in (self.path / "drivers" / "iommu").rglob("*.o"):
+                cmd = obj.with_name(f".{obj.name}.cmd")
+                try:
+                    deps = cmd.read_text(errors="replace")
+                except OSError:
+                    deps = None
+                if deps is None or any(names_header(deps, h) for h in headers):
+                    victims.append(obj)
         for v in victims:
             v.unlink(missing_ok=True)
 
@@ -512,6 +522,18 @@ class BuildDir:
             return Result(False, secs, "make C=2 failed",
                           excerpt(text, self.tree), log), warnings
         return Result(True, secs, "", (), log), warnings
+
+
+def names_header(deps, rel):
+    """Does a kbuild .cmd dependency list name the header REL (relative to
+    the source tree)?  gcc writes paths as they were included, so
+    'drivers/iommu/amd/../iommu-pages.h' names drivers/iommu/iommu-pages.h."""
+    name = os.path.basename(rel)
+    for path in re.findall(r"[^\s\\:]*" + re.escape(name), deps):
+        path = os.path.normpath(path)
+        if path == rel or path.endswith("/" + rel):
+            return True
+    return False
 
 
 def stale_files(recorded, current, built_at, mtime_ns):
@@ -727,10 +749,12 @@ def bisect_check(tree, steps, scope, say, arch="x86_64,arm64"):
         bd = BuildDir(scratch, a, scope)
         with bd.locked():
             bd.sync(say)
-            res = bd.configure()
-            if not res.ok:
-                return res
-            return bd.build()
+            conf = bd.configure()
+            if not conf.ok:
+                return conf
+            res = bd.build()
+            res.seconds += conf.seconds     # usually 0: configured already
+            return res
 
     return run_bisect(tree, steps, scope, arches, say,
                       apply_step=lambda step, stage: runner.run_step(step, stage, scope),
