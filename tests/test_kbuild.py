@@ -368,3 +368,14 @@ def test_pristine_tree_verifies_against_itself():
             assert any(l.startswith(f"{arch:<7} {check:<7} PASS") for l in out), text
     assert ", 0 new" in text
     assert out[-1].startswith("verify: PASS")
+
+
+def test_make_env_drops_the_calling_makes_variables(monkeypatch):
+    # 'make verify KERNEL=x VERSION=6.12' exports MAKEFLAGS=' -- ... VERSION=6.12':
+    # the kernel's make would then build Linux 6.12.12x under another name.
+    monkeypatch.setenv("MAKEFLAGS", " -- VERSION=6.12 KERNEL=/k")
+    monkeypatch.setenv("MAKELEVEL", "1")
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    env = kbuild.make_env()
+    assert "MAKEFLAGS" not in env and "MAKELEVEL" not in env
+    assert env["LC_ALL"] == "C" and env["LANG"] == "C"

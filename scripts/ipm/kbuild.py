@@ -287,6 +287,17 @@ def _jobs():
     return os.cpu_count() or 1
 
 
+def make_env():
+    """The environment for the kernel's make: C messages, and nothing of a
+    calling make ('make verify KERNEL=...' exports MAKEFLAGS holding its
+    command-line variables, which would reach the kernel's Makefile)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                        "MAKE_TERMOUT", "MAKE_TERMERR", "GNUMAKEFLAGS")}
+    env.update(LC_ALL="C", LANG="C")
+    return env
+
+
 _held = {}   # lock path -> [file, count]: locks are reentrant in a process
 
 
@@ -377,18 +388,22 @@ class BuildDir:
             argv.append("C=2")
         return argv + list(targets)
 
-    def run(self, argv, logname, cwd=None):
-        """Run ARGV with its output in <O>/LOGNAME; (returncode, seconds, text)."""
+    def run(self, argv, logname, cwd=None, append=False):
+        """Run ARGV with its output in <O>/LOGNAME; (returncode, seconds,
+        output of this command)."""
         self.path.mkdir(parents=True, exist_ok=True)
         log = self.path / logname
-        env = dict(os.environ, LC_ALL="C", LANG="C")
         t0 = time.monotonic()
-        with open(log, "w") as f:
+        with open(log, "a" if append else "w") as f:
+            start = f.tell()
             f.write("$ " + " ".join(argv) + "\n")
             f.flush()
             p = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT,
-                               cwd=cwd, env=env, stdin=subprocess.DEVNULL)
-        return p.returncode, time.monotonic() - t0, log.read_text(errors="replace")
+                               cwd=cwd, env=make_env(), stdin=subprocess.DEVNULL)
+        with open(log, errors="replace") as f:
+            f.seek(start)
+            text = f.read()
+        return p.returncode, time.monotonic() - t0, text
 
     # -- state and incremental safety ---------------------------------------
     def identity(self):
@@ -485,8 +500,9 @@ class BuildDir:
                   str(self.arch.fragment)], self.path),
                 (self.make_argv("olddefconfig"), None),
             ]
-            for argv, cwd in steps:
-                rc, _, text = self.run(argv, "ipm-config.log", cwd=cwd)
+            for i, (argv, cwd) in enumerate(steps):
+                rc, _, text = self.run(argv, "ipm-config.log", cwd=cwd,
+                                       append=i > 0)
                 if rc != 0:
                     return Result(False, time.monotonic() - t0,
                                   f"'{' '.join(argv[:1] + argv[-1:])}' failed",
