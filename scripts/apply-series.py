@@ -32,7 +32,10 @@ def say(msg=""):
 
 
 def selected(series, spec, explicit):
-    """Steps to run: all ready ones by default; a planned one only if named."""
+    """Steps to run.
+
+    Named steps must all be ready.  By default the series runs up to the
+    first step still planned: a later step builds on every earlier one."""
     numbers = manifest.parse_steps(spec)
     steps = [series.step(n) for n in numbers]
     planned = [s for s in steps if not s.ready]
@@ -40,9 +43,11 @@ def selected(series, spec, explicit):
         names = ", ".join(f"{s.number:02d}" for s in planned)
         raise ToolError(f"step(s) {names} not written yet (status 'planned' in series.toml)")
     if planned:
-        say(f"note: steps {planned[0].number:02d}-{planned[-1].number:02d} are "
-            "planned, not written yet; running the ready ones")
-    return [s for s in steps if s.ready]
+        first = planned[0].number
+        say(f"note: step {first:02d} is not written yet; running steps "
+            f"01-{first - 1:02d}")
+        steps = [s for s in steps if s.number < first]
+    return steps
 
 
 def prepare(args, series, write):
