@@ -2,6 +2,7 @@
 loop with a fake step list and builder, and (IPM_SLOW=1 only) a real
 verify of the pristine 6.12 tree against itself."""
 
+import fcntl
 import os
 import pathlib
 import shutil
@@ -256,6 +257,33 @@ def test_build_dir_is_keyed_by_real_path(tmp_path, monkeypatch):
     assert f"O={a.path}" in argv and "CROSS_COMPILE=aarch64-linux-gnu-" in argv
     assert "KCFLAGS=-Werror" in argv and "C=2" not in argv
     assert "C=2" in a.make_argv("drivers/iommu/", sparse=True)
+
+
+def test_prune_orphans(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    live = tmp_path / "live"
+    live.mkdir()
+    (live / "Makefile").write_text("")
+    dirs = {}
+    for name, owner in (("live", live), ("gone", tmp_path / "gone"),
+                        ("scratch", live)):
+        bd = kbuild.BuildDir(tmp_path / name, kbuild.ARCHES["x86_64"], owner=owner)
+        bd.path.mkdir(parents=True)
+        bd.save_state(owner=str(bd.owner))
+        dirs[name] = bd.path
+    busy = kbuild.BuildDir(tmp_path / "busy", kbuild.ARCHES["arm64"])
+    busy.path.mkdir(parents=True)
+    busy.save_state(owner=str(tmp_path / "busy"))
+    out = []
+    with open(busy.lockfile, "w") as f:     # another process's run
+        fcntl.flock(f, fcntl.LOCK_EX)
+        # a scratch copy that is gone but whose owner exists is kept
+        assert kbuild.prune_orphans(out.append) == 1
+        fcntl.flock(f, fcntl.LOCK_UN)
+    assert not dirs["gone"].exists()
+    assert dirs["live"].exists() and dirs["scratch"].exists() and busy.path.exists()
+    assert out == ["removed 1 build directory of trees that no longer exist"]
+    assert kbuild.prune_orphans() == 1 and not busy.path.exists()
 
 
 # --- bisect loop with fakes ------------------------------------------------
