@@ -8,6 +8,7 @@ Commands (each also a make target, see README.md):
   restore  KERNEL               undo a run that was killed while writing
   check    KERNEL               report old API and struct page uses
   verify   KERNEL               build and sparse-check drivers/iommu
+  bisect-check KERNEL [--steps S]  apply the steps one by one to a copy, building each
   fetch    [--version V]        fetch and unpack linux-source-V into the cache
   copy     [--version V] [DEST] a fresh working copy of linux-source-V
   steps                         list the steps
@@ -175,6 +176,15 @@ def cmd_verify(args, series):
     return kbuild.verify(tree, args, say)
 
 
+def cmd_bisect_check(args, series):
+    from ipm import kbuild
+    prep = prepare(args, series, write=False)
+    if prep is None:
+        return EXIT_OK
+    tree, steps = prep
+    return kbuild.bisect_check(tree, steps, series.scope, say, args.arch)
+
+
 def parser():
     p = argparse.ArgumentParser(prog="apply-series.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -194,6 +204,11 @@ def parser():
                    "(default: the cached linux-source of the same version)")
     s.add_argument("--arch", default="x86_64,arm64")
     s.set_defaults(fn=cmd_verify)
+    s = sub.add_parser("bisect-check")
+    s.add_argument("kernel")
+    s.add_argument("--steps", default="", help="e.g. 1-6 (default: all ready)")
+    s.add_argument("--arch", default="x86_64,arm64")
+    s.set_defaults(fn=cmd_bisect_check)
     s = sub.add_parser("fetch")
     s.add_argument("--version", default=bases.DEFAULT)
     s.set_defaults(fn=cmd_fetch)
