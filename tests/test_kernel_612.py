@@ -35,11 +35,13 @@ def base():
 
 @pytest.fixture(scope="module")
 def work(base):
-    """One copy of the base, shared by the tests of this module in order."""
-    dest = treemod.cache_root() / "tmp" / f"e2e-{os.getpid()}"
+    """One copy of the base, shared by the tests of this module in order.
+
+    It stays in the cache at a fixed path (replaced by the next run) so
+    that verify's out-of-tree builds of it are incremental across runs."""
+    dest = treemod.cache_root() / "work" / "e2e-linux-source-6.12"
     bases.copy("6.12", dest, print)
-    yield dest
-    shutil.rmtree(dest, ignore_errors=True)
+    return dest
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """Each semantic patch of a ready step, run on the fixtures we wrote.
 
-Layout: the rule cocci/NN-slug/NAME.cocci has inputs in
+Layout: the rule NAME.cocci as step NN-slug uses it (a step may use a rule
+of an earlier step's folder with other -D definitions) has inputs in
 tests/fixtures/NN-slug/NAME/*.c and expected outputs of the same names in
 expected/NN-slug/NAME/.  A fixture whose expected output equals its input
 is a case the rule must leave alone; every rule needs at least one such
@@ -16,39 +17,46 @@ from conftest import ROOT
 from ipm import manifest, spatch
 
 
-def rules():
+def uses():
+    """(step name, Rule) for every rule of every ready step."""
     series = manifest.load()
-    return [r for s in series.steps if s.ready for r in s.rules]
+    return [(s.name, r) for s in series.steps if s.ready for r in s.rules]
 
 
-def fixture_dir(rule, kind):
-    step = rule.parent.name
-    return ROOT / kind / step / rule.stem if kind == "expected" else \
-        ROOT / "tests" / "fixtures" / step / rule.stem
+def fixture_dir(use, kind):
+    step, rule = use
+    stem = rule.path.stem
+    return ROOT / kind / step / stem if kind == "expected" else \
+        ROOT / "tests" / "fixtures" / step / stem
+
+
+def use_id(use):
+    return f"{use[0]}/{use[1].path.stem}"
 
 
 def cases():
     out = []
-    for rule in rules():
-        for c in sorted(fixture_dir(rule, "fixtures").glob("*.c")):
-            out.append(pytest.param(rule, c, id=f"{rule.parent.name}/{rule.stem}/{c.name}"))
+    for use in uses():
+        for c in sorted(fixture_dir(use, "fixtures").glob("*.c")):
+            out.append(pytest.param(use, c, id=f"{use_id(use)}/{c.name}"))
     return out
 
 
-@pytest.mark.parametrize("rule", rules(), ids=lambda r: f"{r.parent.name}/{r.stem}")
-def test_rule_has_positive_and_negative_fixtures(rule):
-    inputs = sorted(fixture_dir(rule, "fixtures").glob("*.c"))
-    assert inputs, f"no fixtures for {rule.relative_to(ROOT)}"
+@pytest.mark.parametrize("use", uses(), ids=use_id)
+def test_rule_has_positive_and_negative_fixtures(use):
+    inputs = sorted(fixture_dir(use, "fixtures").glob("*.c"))
+    assert inputs, f"no fixtures for {use_id(use)}"
     same = [c for c in inputs
-            if (fixture_dir(rule, "expected") / c.name).read_bytes() == c.read_bytes()]
+            if (fixture_dir(use, "expected") / c.name).read_bytes() == c.read_bytes()]
     changed = [c for c in inputs if c not in same]
     assert changed, "no fixture that the rule changes"
     assert same, "no fixture that the rule must leave alone (expected == input)"
 
 
-@pytest.mark.parametrize("rule,case", cases())
-def test_rule_output(rule, case, tmp_path):
-    expected = fixture_dir(rule, "expected") / case.name
+@pytest.mark.parametrize("use,case", cases())
+def test_rule_output(use, case, tmp_path):
+    rule = use[1]
+    expected = fixture_dir(use, "expected") / case.name
     assert expected.is_file(), f"missing {expected.relative_to(ROOT)}"
     work = tmp_path / case.name
     shutil.copy(case, work)
@@ -60,4 +68,4 @@ def test_rule_output(rule, case, tmp_path):
     if got != want:
         diff = "".join(difflib.unified_diff(want.splitlines(True), got.splitlines(True),
                                             "expected", "got"))
-        pytest.fail(f"{rule.name} on {case.name} differs from expected:\n{diff}")
+        pytest.fail(f"{use_id(use)} on {case.name} differs from expected:\n{diff}")

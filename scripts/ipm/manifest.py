@@ -19,13 +19,24 @@ class Patch:
 
 
 @dataclasses.dataclass(frozen=True)
+class Rule:
+    """A semantic patch as one step uses it."""
+    path: pathlib.Path
+    together: bool = False   # all files of the scope in one spatch group
+    define: tuple = ()       # (name, value) pairs passed as -D name=value
+
+    @property
+    def name(self):
+        return self.path.name
+
+
+@dataclasses.dataclass(frozen=True)
 class Step:
     number: int
     slug: str
     subject: str
     status: str
-    rules: tuple
-    together: frozenset   # rules that see every file of the scope at once
+    rules: tuple          # of Rule, applied in this order
     patches: tuple
     gone: tuple
     message: str
@@ -72,23 +83,14 @@ def load(path=MANIFEST, root=None):
         status = s.get("status", "ready")
         if status not in ("ready", "planned"):
             raise ToolError(f"{where}: status must be 'ready' or 'planned'")
-        rules, together = [], set()
-        for r in s.get("rules", []):
-            if isinstance(r, dict):
-                path = root / "cocci" / r.get("file", "")
-                if r.get("together"):
-                    together.add(path)
-            else:
-                path = root / "cocci" / r
-            rules.append(path)
-        rules = tuple(rules)
+        rules = tuple(_rule(r, root, where) for r in s.get("rules", []))
         patches = tuple(Patch(root / "patches" / p["file"], p.get("why", ""))
                         for p in s.get("patches", []))
         for p in patches:
             if not p.why.strip():
                 raise ToolError(f"{where}: patch {p.path.name} has no 'why'")
         if status == "ready":
-            for f in list(rules) + [p.path for p in patches]:
+            for f in [r.path for r in rules] + [p.path for p in patches]:
                 if not f.is_file():
                     raise ToolError(f"{where}: missing file {f.relative_to(root)}")
         gone = []
@@ -97,13 +99,28 @@ def load(path=MANIFEST, root=None):
                 gone.append(re.compile(g))
             except re.error as e:
                 raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}")
-        steps.append(Step(i, s["slug"], s["subject"], status, rules,
-                          frozenset(together), patches,
+        steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
                           tuple(gone), s["message"].strip() + "\n"))
     if len(steps) != NSTEPS:
         raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}")
     return Series(series.get("title", ""), tuple(series.get("scope", [])),
                   tuple(steps))
+
+
+def _rule(entry, root, where):
+    """A rules entry: "NN-slug/x.cocci" or a table with file, and optionally
+    together = true and define = {name = "value"} (spatch -D name=value,
+    read in the rule as `v << virtual.name;`)."""
+    if isinstance(entry, str):
+        return Rule(root / "cocci" / entry)
+    if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
+        raise ToolError(f"{where}: a rules entry needs a file")
+    define = entry.get("define", {})
+    if not isinstance(define, dict) or not all(
+            re.fullmatch(r"[A-Za-z_]\w*", k) and isinstance(v, str) for k, v in define.items()):
+        raise ToolError(f"{where}: define must map names to strings")
+    return Rule(root / "cocci" / entry["file"], bool(entry.get("together")),
+                tuple(sorted(define.items())))
 
 
 def parse_steps(spec, nsteps=NSTEPS):

@@ -116,7 +116,7 @@ def run_step(step, stage, scope, log=None):
     for rule in step.rules:
         with tempfile.NamedTemporaryFile("w", suffix=".groups",
                                          dir=stage.parent) as groups:
-            sep = "\n" if rule in step.together else "\n\n"
+            sep = "\n" if rule.together else "\n\n"
             groups.write("".join(f"{f}{sep}" for f in files))
             groups.flush()
             spatch.run_groups(rule, groups.name, cwd=stage, log=commands)

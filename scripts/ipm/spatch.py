@@ -1,6 +1,7 @@
 """Run spatch the one way the project runs it, and record the command."""
 
 import os
+import pathlib
 import re
 import subprocess
 
@@ -25,9 +26,17 @@ def require():
     tools.require("spatch")
 
 
+def rule_args(rule):
+    """--sp-file and the -D options of a manifest Rule."""
+    args = []
+    for name, value in rule.define:
+        args += ["-D", f"{name}={value}"]
+    return args + ["--sp-file", str(rule.path)]
+
+
 def command(rule, files):
     """Command line that applies RULE to FILES in place (fixture tests)."""
-    return base_args() + ["--sp-file", str(rule), "--in-place"] + [str(f) for f in files]
+    return base_args() + rule_args(rule) + ["--in-place"] + [str(f) for f in files]
 
 
 def run_groups(rule, groups, cwd, log=None):
@@ -39,15 +48,22 @@ def run_groups(rule, groups, cwd, log=None):
     rule or exits non-zero for another reason.  LOG, if given, is a list
     that collects the exact command lines."""
     require()
-    argv = base_args() + ["--sp-file", str(rule), "--in-place",
-                          "--file-groups", str(groups)]
+    argv = base_args() + rule_args(rule) + ["--in-place", "--file-groups", str(groups)]
     if log is not None:
-        log.append(" ".join(argv))
+        log.append(" ".join(_shown(a) for a in argv))
     env = dict(os.environ, PYTHONHASHSEED="0")
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         msg = _first_error(p.stderr + p.stdout)
         raise ToolError(f"spatch failed on rule {rule.name}: {msg}", 1)
+
+
+def _shown(arg):
+    """An argument as the command log shows it: project paths relative."""
+    try:
+        return str(pathlib.Path(arg).relative_to(ROOT))
+    except ValueError:
+        return arg
 
 
 def _first_error(text):
