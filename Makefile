@@ -6,6 +6,8 @@
 PYTHON  ?= /usr/bin/python3
 KERNEL  ?=
 STEPS   ?=
+BASE    ?=
+ARCHES  ?= x86_64,arm64
 VERSION ?= 6.12
 TOOL    := $(PYTHON) scripts/apply-series.py
 # Debian packages the tool and its tests need.
@@ -55,11 +57,11 @@ check:
 
 verify:
 	$(need_kernel)
-	@$(TOOL) verify '$(KERNEL)'
+	@$(TOOL) verify '$(KERNEL)' --arch '$(ARCHES)' $(if $(BASE),--base '$(BASE)')
 
 bisect-check:
 	$(need_kernel)
-	@$(TOOL) bisect-check '$(KERNEL)' $(steps_opt)
+	@$(TOOL) bisect-check '$(KERNEL)' --arch '$(ARCHES)' $(steps_opt)
 
 fetch:
 	@$(TOOL) fetch --version $(VERSION)
