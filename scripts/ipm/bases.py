@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import time
 
+from . import tools
 from .errors import ToolError
 from .tree import cache_root
 
@@ -93,9 +94,9 @@ def pristine(version=DEFAULT, out=print):
     debs = root / "debs"
     debs.mkdir(parents=True, exist_ok=True)
     found = sorted(glob.glob(str(debs / f"{pkg}_*.deb")))
+    tools.require("dpkg-deb", "tar", "xz", "cp")
     if not found:
-        if not shutil.which("apt-get"):
-            raise ToolError("apt-get not found: fetching a Debian kernel source needs apt")
+        tools.require("apt-get")
         out(f"fetching {pkg} with apt-get download into {debs}")
         opts = _private_apt() if version.split(".")[0] in PRIVATE_MAJORS else []
         p = subprocess.run(["apt-get", *opts, "download", pkg], cwd=debs,

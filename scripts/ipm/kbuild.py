@@ -39,7 +39,7 @@ import shutil
 import subprocess
 import time
 
-from . import tree as treemod
+from . import tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_BUSY
 from .manifest import ROOT
 
@@ -98,17 +98,6 @@ def parse_arches(spec):
 
 # --- tools -----------------------------------------------------------------
 
-PACKAGES = {
-    "make": "make",
-    "gcc": "gcc",
-    "x86_64-linux-gnu-gcc": "gcc-x86-64-linux-gnu",
-    "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
-    "sparse": "sparse",
-    "flex": "flex",
-    "bison": "bison",
-    "bc": "bc",
-    "cp": "coreutils",
-}
 # Host headers the kernel's build tools need (objtool, certificate tools).
 HEADERS = (("gelf.h", "libelf-dev"), ("openssl/evp.h", "libssl-dev"))
 
@@ -119,10 +108,7 @@ def require_tools(arches, sparse=True):
     progs += [a.cc for a in arches if a.cross]
     if sparse:
         progs.append("sparse")
-    for prog in progs:
-        if not shutil.which(prog):
-            raise ToolError(f"{prog} not found: install the Debian package "
-                            f"'{PACKAGES.get(prog, prog)}' (make deps)")
+    tools.require(*progs)
     for header, pkg in HEADERS:
         p = subprocess.run(["gcc", "-E", "-x", "c", "-o", os.devnull, "-"],
                            input=f"#include <{header}>\n", text=True,

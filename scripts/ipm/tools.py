@@ -18,6 +18,9 @@ PACKAGE = {
     "dpkg-deb": "dpkg",
     "apt-get": "apt",
     "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+    "x86_64-linux-gnu-gcc": "gcc-x86-64-linux-gnu",
+    "tar": "tar",
+    "cp": "coreutils",
 }
 
 
