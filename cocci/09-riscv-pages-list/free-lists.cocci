@@ -231,16 +231,18 @@ def conv(k):
 # and the change at the marked positions.  (A script that drops the
 # matches it does not want would also drop every later rule once it has
 # dropped them all.)
+def spot(p):
+    return tuple((q.file, q.line, q.column, q.line_end, q.column_end)
+                 for q in p)
+
+
 def mark(rule, p, ok):
     if ok:
-        cur().marks.setdefault(rule, set()).add(tuple((q.file, q.line, q.column,
-                                                 q.line_end, q.column_end)
-                                                for q in p))
+        cur().marks.setdefault(rule, set()).add(spot(p))
 
 
 def marked(rule, p):
-    return tuple((q.file, q.line, q.column, q.line_end, q.column_end)
-                 for q in p) in cur().marks.get(rule, ())
+    return spot(p) in cur().marks.get(rule, ())
 
 
 def conv_helper(h):
