@@ -28,7 +28,6 @@ tool (a ToolError)."""
 import collections
 import contextlib
 import dataclasses
-import fcntl
 import hashlib
 import json
 import os
@@ -40,7 +39,7 @@ import subprocess
 import time
 
 from . import tools, tree as treemod
-from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_BUSY
+from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
 from .manifest import ROOT
 
 KCONFIG_DIR = ROOT / "kconfig"
@@ -284,36 +283,11 @@ def make_env():
     return env
 
 
-_held = {}   # lock path -> [file, count]: locks are reentrant in a process
-
-
 @contextlib.contextmanager
 def _lock(path):
-    path = str(path)
-    if path in _held:
-        _held[path][1] += 1
-        try:
-            yield
-        finally:
-            _held[path][1] -= 1
-        return
-    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-    f = open(path, "w")
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        f.close()
-        raise ToolError(f"{path}: another build is using this build "
-                        "directory; try again when it is done", EXIT_BUSY)
-    _held[path] = [f, 1]
-    try:
+    with treemod.exclusive(path, f"{path}: another build is using this build "
+                           "directory; try again when it is done"):
         yield
-    finally:
-        _held[path][1] -= 1
-        if _held[path][1] == 0:
-            del _held[path]
-            fcntl.flock(f, fcntl.LOCK_UN)
-            f.close()
 
 
 @dataclasses.dataclass

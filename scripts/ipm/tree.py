@@ -153,18 +153,9 @@ class RunDir:
     def locked(self):
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / "tree").write_text(str(self.tree) + "\n")
-        f = open(self.path / "lock", "w")
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            f.close()
-            raise ToolError(f"{self.tree}: another run is working on this "
-                            "tree; try again when it is done", EXIT_BUSY)
-        try:
+        with exclusive(self.path / "lock", f"{self.tree}: another run is "
+                       "working on this tree; try again when it is done"):
             yield self
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
-            f.close()
 
     def refuse_journal(self):
         if self.journal.exists():
@@ -233,6 +224,39 @@ class RunDir:
     def _finish(self):
         self.journal.unlink(missing_ok=True)
         shutil.rmtree(self.backup, ignore_errors=True)
+
+
+_held = {}   # lock path -> [file, depth]: a process may nest its own locks
+
+
+@contextlib.contextmanager
+def exclusive(path, busy):
+    """Hold an flock on PATH, or fail at once with BUSY (exit code 4).
+
+    Re-entrant within a process, so that a command may call another that
+    takes the same lock."""
+    path = str(path)
+    if path in _held:
+        _held[path][1] += 1
+        try:
+            yield
+        finally:
+            _held[path][1] -= 1
+        return
+    pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "w")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.close()
+        raise ToolError(busy, EXIT_BUSY)
+    _held[path] = [f, 1]
+    try:
+        yield
+    finally:
+        del _held[path]
+        fcntl.flock(f, fcntl.LOCK_UN)
+        f.close()
 
 
 def _writable(path):
