@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Ask for at least 64 bytes for io-pgtable-arm's tables.
+///
+/// An LPAE starting-level table can be tiny (a few entries when the input
+/// address size is small), and the hardware still needs its base aligned
+/// to at least 64 bytes.  While tables were allocated in whole pages that
+/// held by itself; with byte sizes it does not.  iommu-pages allocations
+/// are naturally aligned powers of two, so asking for max(size, 64) bytes
+/// gives the alignment.  Do it for both allocators a page-table
+/// configuration can use: its custom allocator (cfg->alloc) and
+/// iommu-pages, and give the custom allocator's free hook (cfg->free) the
+/// same size back.  The DMA mapping keeps the table's own size.
+///
+/// The 64-byte minimum is a fact of the ARM LPAE format; the rule keys on
+/// the choice between a configuration's custom allocator and iommu-pages
+/// (or iommu_free_pages()), which only io-pgtable-arm makes.
+///
+// Confidence: High
+// Copyright: (C) 2026 The iommu-pages-migrate authors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+
+virtual patch
+virtual context
+virtual report
+virtual org
+
+@depends on patch@
+expression cfg, cookie, size, gfp, nid, pages;
+@@
+  if (cfg->alloc)
+	pages = cfg->alloc(cookie,
+-				size
++				max(size, 64)
+				, gfp);
+  else
+	pages = iommu_alloc_pages_node_sz(nid, gfp,
+-				size
++				max(size, 64)
+				);
+
+@depends on patch@
+expression cfg, cookie, size, pages;
+@@
+  if (cfg->free)
+	cfg->free(cookie, pages,
+-				size
++				max(size, 64)
+				);
+  else
+	iommu_free_pages(pages);
+
+@depends on context@
+expression cfg, cookie, size, gfp, nid, pages;
+@@
+  if (cfg->alloc)
+*	pages = cfg->alloc(cookie, size, gfp);
+  else
+*	pages = iommu_alloc_pages_node_sz(nid, gfp, size);
+
+@r depends on report || org@
+expression cfg, cookie, size, gfp, nid, pages;
+position p;
+@@
+  if (cfg->alloc)
+	pages = cfg->alloc@p(cookie, size, gfp);
+  else
+	pages = iommu_alloc_pages_node_sz(nid, gfp, size);
+
+@script:python depends on report@
+p << r.p;
+@@
+coccilib.report.print_report(p[0], "LPAE tables need 64-byte alignment: allocate max(size, 64)")
+
+@script:python depends on org@
+p << r.p;
+@@
+coccilib.org.print_todo(p[0], "LPAE tables need 64-byte alignment: allocate max(size, 64)")
