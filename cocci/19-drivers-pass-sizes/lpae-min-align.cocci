@@ -9,7 +9,8 @@
 /// gives the alignment.  Do it for both allocators a page-table
 /// configuration can use: its custom allocator (cfg->alloc) and
 /// iommu-pages, and give the custom allocator's free hook (cfg->free) the
-/// same size back.  The DMA mapping keeps the table's own size.
+/// same size back.  A comment above the allocation says why.  The DMA
+/// mapping keeps the table's own size.
 ///
 /// The 64-byte minimum is a fact of the ARM LPAE format; the rule keys on
 /// the choice between a configuration's custom allocator and iommu-pages
@@ -28,6 +29,7 @@ virtual org
 @depends on patch@
 expression cfg, cookie, size, gfp, nid, pages;
 @@
++ /* Even a tiny starting-level table needs 64-byte alignment. */
   if (cfg->alloc)
 	pages = cfg->alloc(cookie,
 -				size

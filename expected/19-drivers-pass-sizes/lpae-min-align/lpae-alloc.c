@@ -5,6 +5,7 @@ static void *__lpae_alloc_pages(size_t size, gfp_t gfp,
 	struct device *dev = cfg->iommu_dev;
 	void *pages;
 
+	/* Even a tiny starting-level table needs 64-byte alignment. */
 	if (cfg->alloc)
 		pages = cfg->alloc(cookie, max(size, 64), gfp);
 	else
