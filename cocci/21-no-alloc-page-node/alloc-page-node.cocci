@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Allocate single tables on a node as 4KiB with iommu_alloc_pages_node_sz().
+///
+/// iommu_alloc_page_node(nid, gfp) asks for one CPU page.  Its callers are
+/// the AMD v1 and v2 page tables and GCR3 table, the Intel VT-d root,
+/// context, page-directory, page-table and PASID tables, and the RISC-V
+/// page tables: all of them hardware tables of 4KiB, whatever PAGE_SIZE the
+/// kernel runs with.  Say so: call iommu_alloc_pages_node_sz(nid, gfp,
+/// SZ_4K), so that iommu_alloc_page_node() can be removed.
+///
+/// The 4KiB size is a hardware fact of these three drivers, named by the
+/// rule; a new caller of another driver must be checked by hand.
+///
+// Confidence: High
+// Copyright: (C) 2026 The iommu-pages-migrate authors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+
+virtual patch
+virtual context
+virtual report
+virtual org
+
+@depends on patch@
+expression nid, gfp;
+@@
+- iommu_alloc_page_node(nid, gfp)
++ iommu_alloc_pages_node_sz(nid, gfp, SZ_4K)
+
+@depends on context@
+expression nid, gfp;
+@@
+* iommu_alloc_page_node(nid, gfp)
+
+@r depends on report || org@
+expression nid, gfp;
+position p;
+@@
+  iommu_alloc_page_node@p(nid, gfp)
+
+@script:python depends on report@
+p << r.p;
+@@
+coccilib.report.print_report(p[0], "iommu_alloc_page_node() is going away: allocate SZ_4K with iommu_alloc_pages_node_sz()")
+
+@script:python depends on org@
+p << r.p;
+@@
+coccilib.org.print_todo(p[0], "iommu_alloc_page_node() is going away: allocate SZ_4K with iommu_alloc_pages_node_sz()")
