@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT
 from faketree import tree_hash
 from ipm import bases, manifest, tree as treemod
+from ipm.csrc import strip_comments
 
 pytestmark = pytest.mark.kernel
 
