@@ -110,8 +110,9 @@ def grep(work, pattern, *paths):
 def test_no_free_page_and_no_two_argument_free_pages(work):
     assert grep(work, r"\biommu_free_page\(", "drivers/iommu", "include/linux/iommu.h") == []
     # A two-argument call: a comma at the top level of the call, on any line.
-    calls = re.findall(r"\biommu_free_pages\(([^;]*)\);",
-                       "".join(p.read_text() for p in (work / "drivers/iommu").rglob("*.c")))
+    code = "".join(strip_comments(p.read_text())
+                   for p in (work / "drivers/iommu").rglob("*.[ch]"))
+    calls = re.findall(r"\biommu_free_pages\(([^;{]*)\);", code)
     two = [c for c in calls if re.sub(r"\([^()]*\)", "", c).count(",")]
     assert two == []
 
@@ -194,8 +195,9 @@ def removed_lines(old, new):
 
 def test_check_on_the_base_finds_exactly_what_the_series_converts(base, work):
     """Every finding on the unmigrated base sits on a line the series
-    rewrites, and every rewritten line that uses old API or struct page
-    on iommu-pages memory was a finding."""
+    rewrites (but for calls whose list changes type elsewhere), and every
+    rewritten line that uses old API or struct page on iommu-pages memory
+    was a finding."""
     if READY < 23:
         pytest.skip(f"needs the whole series (steps 1-{READY} are ready)")
     p = tool("check", base)
@@ -203,6 +205,11 @@ def test_check_on_the_base_finds_exactly_what_the_series_converts(base, work):
     findings, allowed = check_sections(p.stdout)
     at = {}
     for line in findings:
+        if "old API call (iommu_put_pages_list on a struct list_head)" in line:
+            # iommu_put_pages_list() on a list_head: the series changes the
+            # list's type where it is declared, not the call; that no such
+            # finding remains after it is test_check_..._convert's job.
+            continue
         rel, n = line.split(":")[:2]
         at.setdefault(rel, set()).add(int(n))
     missed, spurious = [], []
@@ -218,5 +225,5 @@ def test_check_on_the_base_finds_exactly_what_the_series_converts(base, work):
             if OLD_API.search(old[n - 1]) and not old[n - 1].lstrip().startswith(("*", "/*", "//")):
                 missed.append(f"{rel}:{n}: {old[n - 1].strip()}")
     assert spurious == [], "findings the series does not touch"
-    assert missed == [], "converted lines the checker did not report"
+    assert missed == [], "converted lines the checker did not report:\n" + "\n".join(missed)
     print(f"{sum(len(v) for v in at.values())} finding lines, all converted")
