@@ -260,10 +260,11 @@ def exclusive(path, busy):
 
 
 def _writable(path):
-    d = path if path.exists() else path.parent
+    """The swap renames into PATH's directory (the nearest that exists)."""
+    d = path.parent
     while not d.exists():
         d = d.parent
-    if not os.access(d, os.W_OK) or not os.access(path.parent if path.parent.exists() else d, os.W_OK):
+    if not os.access(d, os.W_OK):
         raise ToolError(f"{path}: not writable (read-only tree?)")
 
 
