@@ -19,7 +19,7 @@ steps_opt = $(if $(STEPS),--steps '$(STEPS)')
 need_kernel = $(if $(KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast help
+	steps test test-fast bench help
 all: help
 
 help:
@@ -71,6 +71,10 @@ copy:
 
 steps:
 	@$(TOOL) steps
+
+# Figures, not tests: apply time per step against spatch's lower bound, check.
+bench: deps
+	@$(PYTHON) scripts/bench.py
 
 # Unit and fixture tests only (seconds).
 test-fast: deps
