@@ -99,7 +99,7 @@ def leftovers(stage, files, patterns):
     return out
 
 
-def run_step(step, stage, scope, log=None):
+def run_step(step, stage, scope):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on every C file of the scope (spatch's own
@@ -137,6 +137,4 @@ def run_step(step, stage, scope, log=None):
                         "converted by any rule:\n" + "\n".join(lines),
                         EXIT_FINDINGS)
     after = treemod.read_scope(stage, scope)
-    if log is not None:
-        log.extend(commands)
     return StepResult(step, before, after, time.monotonic() - t0, commands)
