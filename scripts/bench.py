@@ -10,6 +10,7 @@ Figures (printed as a table and written to <cache>/bench/bench.txt):
   * make check on the unmigrated base.
 Not a test: nothing here passes or fails on a number."""
 
+import json
 import pathlib
 import re
 import subprocess
@@ -63,6 +64,23 @@ def main():
     out.write_text("\n".join(rows) + "\n")
     print("\n".join(rows))
     print(f"\nwritten to {out}")
+    runtime_figures()
+
+
+def runtime_figures():
+    """Build and boot times of the last 'make runtime', if there was one
+    (scripts/ipm/runtime.py writes them to <cache>/bench/runtime.json)."""
+    path = treemod.cache_root() / "bench" / "runtime.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return
+    print(f"\nmake runtime ({path}, "
+          f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime(data.get('when', 0)))} UTC):")
+    for arch, by in sorted(data.get("build", {}).items()):
+        print(f"  build {arch:<22} " + "  ".join(f"{k} {v:6.1f} s" for k, v in sorted(by.items())))
+    for sc, by in sorted(data.get("boot", {}).items()):
+        print(f"  boot  {sc:<22} " + "  ".join(f"{k} {v:6.1f} s" for k, v in sorted(by.items())))
 
 
 if __name__ == "__main__":

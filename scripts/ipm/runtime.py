@@ -1,0 +1,698 @@
+"""Run-time proof under QEMU: 'make runtime'.
+
+runtime(tree, args, say)
+  For each architecture, builds a small bootable kernel from TREE (the
+  migrated tree) and from BASE (the unmigrated tree, by default the cached
+  pristine tree of the same version), boots each under QEMU (TCG) with an
+  emulated IOMMU in front of a virtio-blk disk, and runs guest/ipm-init.sh
+  as the guest's /init.  Scenarios:
+    x86_64  q35 + intel-iommu (VT-d, interrupt remapping), and q35 + amd-iommu
+    arm64   virt,iommu=smmuv3 (ARM SMMUv3 with io-pgtable-arm)
+  each once with iommu.strict=1 and once with iommu.strict=0.
+
+  A boot PASSes when the guest read the disk's known content and wrote and
+  read back a fresh pattern with O_DIRECT through a translated domain (the
+  group type is DMA in strict mode, DMA-FQ in lazy mode) at boot and after
+  every rebuild of the domain; the host finds the guest's last pattern on
+  the disk; the console shows no IOMMU fault, warning or oops; and the
+  IOMMU page counters of /proc/vmstat (nr_iommu_pages and
+  nr_sec_page_table_pages) are back exactly at their starting value after
+  each teardown of the domain, were higher while it was mapped, and moved
+  together.  The starting value is taken after the first teardown: by then
+  the one-time structures that the first attach allocates and keeps (VT-d
+  context tables, for instance) exist, so what comes and goes afterwards
+  is the domain's page tables alone.  A teardown is: unbind the virtio PCI
+  driver, switch the group to identity (which frees the DMA domain); a
+  rebuild: switch back to the DMA type, bind.
+
+  Then base and migrated are compared scenario by scenario: the guest's
+  results (I/O verdicts, domain types, states) must be identical; the
+  page figures of both are printed side by side.
+
+Builds: 'make tinyconfig' + kconfig/runtime-ARCH.config (merge_config.sh -m,
+olddefconfig; every option of the fragment must stick), out of tree in
+<cache>/runtime/obj/<key>-ARCH, compiled through Debian's ccache
+(CCACHE_DIR=<cache>/ccache).  So that the base and the migrated tree share
+cached objects, each build runs in a private mount namespace where the
+tree is bind-mounted read-only at the same path, <cache>/runtime/src, and
+CCACHE_BASEDIR/hash_dir=false make the compile commands identical; where
+mount namespaces are not available (not root), the tree is built from its
+own path and only rebuilds of the same tree hit the cache.
+
+Logs: <cache>/runtime/logs/, a boot's console log is kept when it FAILs
+(its path is printed).  Build and boot times go to
+<cache>/bench/runtime.json for 'make bench'.
+
+Exit codes: 0 every scenario passed on both kernels, 1 something failed,
+2 and up bad input or a missing tool (ToolError)."""
+
+import dataclasses
+import hashlib
+import json
+import os
+import pathlib
+import random
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+from . import errors, kbuild, tools, tree as treemod
+from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
+
+# A missing program or package (errors.py grows this code; exit 2 before).
+EXIT_NO_TOOL = getattr(errors, "EXIT_NO_TOOL", errors.EXIT_USAGE)
+from .manifest import ROOT
+
+GUEST_INIT = ROOT / "guest" / "ipm-init.sh"
+SCOPE = kbuild.SCOPE
+DISK_BYTES = 4 << 20            # first half known content, second half scratch
+BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
+BUILD_STATE = "ipm-runtime-state.json"
+
+tools.PACKAGE.update({
+    "qemu-system-x86_64": "qemu-system-x86",
+    "qemu-system-aarch64": "qemu-system-arm",
+    "ccache": "ccache",
+    "busybox": "busybox-static",
+    "unshare": "util-linux",
+})
+
+
+@dataclasses.dataclass(frozen=True)
+class RArch:
+    name: str
+    make_arch: str
+    cross: str
+    image: str            # make target and path under arch/*/boot
+    qemu: str
+    console: str
+    busybox_deb_arch: str
+
+
+RARCHES = {
+    "x86_64": RArch("x86_64", "x86_64", kbuild._x86_cross(), "arch/x86/boot/bzImage",
+                    "qemu-system-x86_64", "ttyS0", "amd64"),
+    "arm64": RArch("arm64", "arm64", "aarch64-linux-gnu-", "arch/arm64/boot/Image",
+                   "qemu-system-aarch64", "ttyAMA0", "arm64"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    arch: str
+    iommu: str            # intel | amd | smmuv3
+    strict: bool
+
+    @property
+    def name(self):
+        return f"{self.arch}-{self.iommu}-{'strict' if self.strict else 'lazy'}"
+
+    @property
+    def domain_type(self):
+        return "DMA" if self.strict else "DMA-FQ"
+
+
+# What /sys/class/iommu calls the units of each emulated IOMMU.
+IOMMU_CLASS = {"intel": "dmar", "amd": "ivhd", "smmuv3": "smmu3"}
+SCENARIOS = {
+    "x86_64": ("intel", "amd"),
+    "arm64": ("smmuv3",),
+}
+
+# AMD-Vi turns lazy mode into strict when the IOMMU caches non-present
+# entries (NpCache: it runs under a hypervisor, as QEMU's amd-iommu says):
+# the boot domain is then DMA even with iommu.strict=0, and the guest asks
+# for DMA-FQ through sysfs on each rebuild.
+FORCED_STRICT = re.compile(r"Using strict mode due to virtualization")
+
+# Console lines that mean DMA went wrong or the kernel complained.
+BAD_CONSOLE = re.compile(
+    r"DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT|"
+    r"INVALID_DEVICE_REQUEST|arm-smmu-v3 .*event 0x|Unhandled context fault|"
+    r"WARNING: CPU|BUG: |Oops|Kernel panic|Call Trace|I/O error|"
+    r"kernel BUG|general protection fault")
+
+
+def parse_arches(spec):
+    names = [s.strip() for s in (spec or "").split(",") if s.strip()]
+    if not names:
+        raise ToolError("--arch: give at least one of " + ", ".join(RARCHES))
+    out = []
+    for n in names:
+        if n not in RARCHES:
+            raise ToolError(f"--arch: unknown architecture {n!r} "
+                            f"(known: {', '.join(RARCHES)})")
+        if RARCHES[n] not in out:
+            out.append(RARCHES[n])
+    return out
+
+
+def scenarios(arches):
+    return [Scenario(a.name, i, s) for a in arches for i in SCENARIOS[a.name]
+            for s in (True, False)]
+
+
+def root():
+    return treemod.cache_root() / "runtime"
+
+
+def require_tools(arches):
+    progs = ["make", "gcc", "flex", "bison", "bc", "ccache", "busybox"]
+    for a in arches:
+        progs.append(a.qemu)
+        if a.cross:
+            progs.append(a.cross + "gcc")
+    tools.require(*progs)
+    kbuild.require_tools([], sparse=False)
+
+
+# --- the guest: initramfs and disk ---------------------------------------
+
+def _cpio_newc(entries):
+    """A newc cpio archive of ENTRIES: (name, mode, data or symlink target)."""
+    out = bytearray()
+
+    def rec(ino, name, mode, data):
+        name_b = name.encode() + b"\0"
+        hdr = "070701" + "".join(f"{v:08X}" for v in (
+            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
+        out.extend(hdr.encode() + name_b)
+        out.extend(b"\0" * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b"\0" * (-len(out) % 4))
+
+    for i, (name, mode, data) in enumerate(entries, 1):
+        rec(i, name, mode, data)
+    rec(0, "TRAILER!!!", 0, b"")
+    return bytes(out)
+
+
+def busybox_for(arch, say):
+    """A static busybox binary for ARCH: the host's for the host's
+    architecture, else Debian's busybox-static .deb for ARCH, fetched with
+    apt-get download through a private apt configuration in the cache (the
+    system's apt sources and dpkg architectures are left alone)."""
+    host = "amd64" if os.uname().machine in ("x86_64", "amd64") else "arm64"
+    if arch.busybox_deb_arch == host:
+        bb = shutil.which("busybox")
+        p = subprocess.run(["file", "-L", bb], capture_output=True, text=True) \
+            if shutil.which("file") else None
+        if p is None or "statically linked" in p.stdout:
+            return pathlib.Path(bb)
+    d = root() / f"busybox-{arch.busybox_deb_arch}"
+    bb = d / "bin" / "busybox"
+    if bb.is_file():
+        return bb
+    say(f"{arch.name:<7} fetching Debian's busybox-static:{arch.busybox_deb_arch}")
+    apt = root() / f"apt-{arch.busybox_deb_arch}"
+    for sub in ("lists/partial", "cache/archives/partial", "debs"):
+        (apt / sub).mkdir(parents=True, exist_ok=True)
+    codename = "bookworm"
+    try:
+        for l in pathlib.Path("/etc/os-release").read_text().splitlines():
+            if l.startswith("VERSION_CODENAME="):
+                codename = l.split("=", 1)[1].strip() or codename
+    except OSError:
+        pass
+    (apt / "sources.list").write_text(
+        f"deb [arch={arch.busybox_deb_arch} signed-by=/usr/share/keyrings/"
+        f"debian-archive-keyring.gpg] http://deb.debian.org/debian {codename} main\n")
+    opts = [f"-oDir::Etc::SourceList={apt / 'sources.list'}",
+            "-oDir::Etc::SourceParts=/dev/null",
+            f"-oDir::State::Lists={apt / 'lists'}", f"-oDir::Cache={apt / 'cache'}",
+            "-oDir::State::status=/dev/null", "-oAcquire::Languages=none",
+            f"-oAPT::Architecture={arch.busybox_deb_arch}",
+            f"-oAPT::Architectures::={arch.busybox_deb_arch}"]
+    for argv in (["apt-get", *opts, "update", "-q"],
+                 ["apt-get", *opts, "download",
+                  f"busybox-static:{arch.busybox_deb_arch}"]):
+        p = subprocess.run(argv, cwd=apt / "debs", capture_output=True, text=True)
+        if p.returncode != 0:
+            err = (p.stderr or p.stdout).strip().splitlines()
+            raise ToolError(f"{' '.join(argv[:1] + argv[-2:])} failed: "
+                            f"{err[-1] if err else p.returncode}", EXIT_NO_TOOL)
+    debs = sorted((apt / "debs").glob("busybox-static_*.deb"))
+    if not debs:
+        raise ToolError("apt-get download busybox-static produced no .deb",
+                        EXIT_NO_TOOL)
+    tmp = d.with_name(d.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)], check=True)
+    shutil.rmtree(d, ignore_errors=True)
+    os.replace(tmp, d)
+    return bb
+
+
+def initramfs(arch, say):
+    """<cache>/runtime/initramfs-ARCH.cpio: busybox and our /init."""
+    bb = busybox_for(arch, say).read_bytes()
+    init = GUEST_INIT.read_bytes()
+    data = _cpio_newc([
+        ("bin", 0o40755, b""), ("dev", 0o40755, b""), ("proc", 0o40755, b""),
+        ("sys", 0o40755, b""), ("tmp", 0o41777, b""),
+        ("bin/busybox", 0o100755, bb), ("bin/sh", 0o120777, b"busybox"),
+        ("init", 0o100755, init)])
+    path = root() / f"initramfs-{arch.name}.cpio"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != data:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path
+
+
+def known_half():
+    """The first half of every test disk: fixed pseudo-random bytes."""
+    return random.Random(0x10337).randbytes(DISK_BYTES // 2)
+
+
+def make_disk(path):
+    half = known_half()
+    with open(path, "wb") as f:
+        f.write(half)
+        f.write(b"\0" * (DISK_BYTES - len(half)))
+    return hashlib.sha256(half).hexdigest()
+
+
+# --- building ----------------------------------------------------------------
+
+_ns_ok = None
+
+
+def mount_ns_available():
+    """Can we bind-mount in a private mount namespace (root, unshare)?"""
+    global _ns_ok
+    if _ns_ok is None:
+        _ns_ok = False
+        if shutil.which("unshare") and os.geteuid() == 0:
+            p = subprocess.run(["unshare", "--mount", "--propagation", "private",
+                                "true"], capture_output=True)
+            _ns_ok = p.returncode == 0
+    return _ns_ok
+
+
+def scope_fingerprint(tree):
+    h = hashlib.sha256()
+    for rel in treemod.scope_files(tree, SCOPE):
+        h.update(str(rel).encode() + b"\0")
+        h.update(hashlib.sha1((tree / rel).read_bytes()).digest())
+    return h.hexdigest()
+
+
+def fragment(arch):
+    return kbuild.KCONFIG_DIR / f"runtime-{arch.name}.config"
+
+
+def ccache_env(env):
+    env.update(CCACHE_DIR=str(root() / "ccache"),
+               CCACHE_BASEDIR=str(treemod.cache_root()),
+               CCACHE_NOHASHDIR="1", CCACHE_MAXSIZE=env.get("CCACHE_MAXSIZE", "5G"),
+               CCACHE_COMPILERCHECK="content")
+    return env
+
+
+@dataclasses.dataclass
+class Build:
+    ok: bool
+    seconds: float
+    image: pathlib.Path = None
+    log: pathlib.Path = None
+    detail: str = ""
+    excerpt: tuple = ()
+
+
+def build(tree, arch, say, label):
+    """Configure and build TREE's kernel for ARCH; a Build."""
+    tree = pathlib.Path(tree).resolve()
+    obj = root() / "obj" / f"{kbuild.tree_key(tree)}-{arch.name}"
+    with treemod.exclusive(str(obj) + ".lock",
+                           f"{obj}: another runtime build is using it; "
+                           "try again when it is done"):
+        return _build(tree, arch, obj, say, label)
+
+
+def _build(tree, arch, obj, say, label):
+    t0 = time.monotonic()
+    frag = fragment(arch)
+    fp = hashlib.sha256(json.dumps(
+        [scope_fingerprint(tree), frag.read_text(), treemod.kernel_version(tree),
+         arch.cross, mount_ns_available()]).encode()).hexdigest()
+    state = obj / BUILD_STATE
+    try:
+        old = json.loads(state.read_text())
+    except (OSError, ValueError):
+        old = {}
+    if old.get("fingerprint") != fp and obj.exists():
+        # Make sees changes by time only: a tree whose IOMMU code changed
+        # without newer times (a fresh copy at the same path) would keep
+        # stale objects.  ccache makes the full rebuild cheap.
+        shutil.rmtree(obj)
+    obj.mkdir(parents=True, exist_ok=True)
+    log = obj / "ipm-build.log"
+    use_ns = mount_ns_available()
+    src = root() / "src" if use_ns else tree
+    if use_ns:
+        src.mkdir(parents=True, exist_ok=True)
+    cc = f"ccache {arch.cross}gcc"
+    make = ["make", "-C", str(src), f"O={obj}", f"ARCH={arch.make_arch}",
+            f"CC={cc}", f"HOSTCC=ccache gcc"]
+    if arch.cross:
+        make.append(f"CROSS_COMPILE={arch.cross}")
+    jobs = kbuild._jobs()
+    steps = []
+    if not (obj / ".config").is_file() or old.get("fingerprint") != fp:
+        steps += [make + ["tinyconfig"],
+                  [str(src / "scripts/kconfig/merge_config.sh"), "-m", "-O", str(obj),
+                   str(obj / ".config"), str(frag)],
+                  make + ["olddefconfig"]]
+    steps.append(["nice", "-n", "10"] + make + [f"-j{jobs}", pathlib.Path(arch.image).name])
+    script = "set -e\n"
+    if use_ns:
+        script += (f'mount --bind "{tree}" "{src}"\n'
+                   f'mount -o remount,bind,ro "{src}"\n')
+    for argv in steps:
+        script += " ".join(_sh(a) for a in argv) + "\n"
+    argv = (["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
+            if use_ns else ["sh", "-c", script])
+    env = ccache_env(kbuild.make_env())
+    with open(log, "w") as f:
+        rc = run_group(argv, stdout=f, env=env)
+    secs = time.monotonic() - t0
+    if rc != 0:
+        tail = log.read_text(errors="replace").splitlines()[-12:]
+        return Build(False, secs, log=log, detail=f"make failed ({rc})",
+                     excerpt=tuple(tail))
+    cfg = kbuild.parse_config((obj / ".config").read_text())
+    want = kbuild.parse_config(frag.read_text())
+    bad = kbuild.config_mismatches(want, cfg)
+    if bad:
+        return Build(False, secs, log=log, detail="configuration did not stick",
+                     excerpt=tuple(kbuild.describe_mismatch(*b) for b in bad))
+    state.write_text(json.dumps({"fingerprint": fp, "tree": str(tree),
+                                 "arch": arch.name}))
+    return Build(True, secs, image=obj / arch.image, log=log)
+
+
+def run_group(argv, stdout, env=None, timeout=None):
+    """Run ARGV in a process group of its own with stdout and stderr to
+    STDOUT; the exit code, or None on TIMEOUT.  The whole group (make's
+    compilers, QEMU) is killed if we time out or are interrupted."""
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
+                            stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+def _sh(s):
+    s = str(s)
+    if re.fullmatch(r"[A-Za-z0-9_./=:,+-]+", s):
+        return s
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+# --- booting -------------------------------------------------------------------
+
+def qemu_argv(sc, arch, image, initrd, disk, sha):
+    append = [f"console={arch.console}", "panic=-1", "iommu.passthrough=0",
+              f"iommu.strict={1 if sc.strict else 0}",
+              f"ipm.sha={sha}", f"ipm.half={DISK_BYTES // 2}"]
+    vblk = ["-drive", f"file={disk},if=none,id=d0,format=raw",
+            "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on"]
+    if sc.arch == "x86_64":
+        if sc.iommu == "intel":
+            machine = ["-M", "q35,kernel-irqchip=split",
+                       "-device", "intel-iommu,intremap=on"]
+            append.append("intel_iommu=on")
+        else:
+            machine = ["-M", "q35,kernel-irqchip=split",
+                       "-device", "amd-iommu,intremap=on"]
+        cpu = []
+    else:
+        machine = ["-M", "virt,iommu=smmuv3,gic-version=3"]
+        cpu = ["-cpu", "cortex-a57"]
+    return ([arch.qemu, *machine, *cpu, "-accel", "tcg", "-m", "256", "-smp", "1",
+             "-nodefaults", "-no-user-config", "-display", "none",
+             "-serial", "stdio", "-no-reboot",
+             "-kernel", str(image), "-initrd", str(initrd),
+             "-append", " ".join(append), *vblk])
+
+
+_IPM = re.compile(r"^IPM (\S+)(.*)$")
+
+
+def parse_guest(console):
+    """[(event, {key: value})] from the guest's 'IPM event k=v ...' lines."""
+    out = []
+    for raw in console.splitlines():
+        m = _IPM.match(raw.strip().replace("\r", ""))
+        if not m:
+            continue
+        kv = {}
+        for tok in m.group(2).split():
+            if "=" in tok:
+                k, v = tok.split("=", 1)
+                kv[k] = v
+        out.append((m.group(1), kv))
+    return out
+
+
+@dataclasses.dataclass
+class Boot:
+    ok: bool
+    seconds: float
+    problems: list
+    results: tuple = ()        # what must be identical between kernels
+    figures: dict = dataclasses.field(default_factory=dict)
+    log: pathlib.Path = None
+
+
+def evaluate(sc, events, console, disk_tail_sha):
+    """Problems (strings) of one boot, the comparable results, the figures."""
+    problems = []
+    by = {}
+    for ev, kv in events:
+        by.setdefault(ev, []).append(kv)
+    if "start" not in by:
+        problems.append("the guest did not start (no 'IPM start' on the console)")
+        return problems, (), {}
+    if "end" not in by:
+        problems.append("the guest did not finish (no 'IPM end')")
+    for kv in by.get("error", []):
+        problems.append(f"guest error: {kv.get('msg', '?').replace('_', ' ')}")
+    for kv in by.get("warn", []):
+        problems.append(f"guest: {kv.get('msg', '?').replace('_', ' ')}")
+    names = (by.get("iommus") or [{}])[0].get("names", "")
+    if not any(n.startswith(IOMMU_CLASS[sc.iommu]) for n in names.split(",") if n):
+        problems.append(f"no {IOMMU_CLASS[sc.iommu]}* unit in /sys/class/iommu "
+                        f"(found {names or 'none'})")
+    results = []
+    io = {kv.get("phase"): kv for kv in by.get("io", [])}
+    for phase in ("boot", "up1", "up2", "final"):
+        kv = io.get(phase)
+        if kv is None:
+            problems.append(f"no I/O in phase {phase}")
+            results.append((phase, "missing"))
+            continue
+        r = (phase, kv.get("read"), kv.get("write"), kv.get("type"))
+        results.append(r)
+        if kv.get("read") != "ok":
+            problems.append(f"{phase}: reading the known disk content gave the "
+                            f"wrong checksum ({kv.get('read')})")
+        if kv.get("write") != "ok":
+            problems.append(f"{phase}: the pattern written did not read back "
+                            f"({kv.get('write')})")
+        want = sc.domain_type
+        if phase == "boot" and not sc.strict and FORCED_STRICT.search(console):
+            want = "DMA"
+        if kv.get("type") != want:
+            problems.append(f"{phase}: domain type {kv.get('type')}, expected "
+                            f"{want} (translated, "
+                            f"{'strict' if sc.strict else 'lazy'})")
+    for kv in by.get("state", []):
+        results.append((kv.get("phase"), kv.get("type"), kv.get("driver", "")))
+        if kv.get("type") != "identity" or kv.get("driver"):
+            problems.append(f"{kv.get('phase')}: teardown left type "
+                            f"{kv.get('type')} driver {kv.get('driver') or '-'}")
+    final = io.get("final", {})
+    if final and disk_tail_sha != final.get("wrote"):
+        problems.append("the disk on the host does not hold the guest's last "
+                        "pattern: the write did not reach the device")
+    vm = {kv.get("phase"): kv for kv in by.get("vmstat", [])}
+    figures = {}
+    try:
+        for ph in ("boot", "down0", "up1", "down1", "up2", "down2"):
+            figures[ph] = (int(vm[ph]["iommu"]), int(vm[ph]["sec"]))
+    except (KeyError, ValueError):
+        problems.append("vmstat figures missing: nr_iommu_pages / "
+                        "nr_sec_page_table_pages not in /proc/vmstat?")
+    else:
+        a0 = figures["down0"]
+        for ph in ("down1", "down2"):
+            if figures[ph] != a0:
+                problems.append(
+                    f"leak: after teardown {ph} nr_iommu_pages={figures[ph][0]} "
+                    f"nr_sec_page_table_pages={figures[ph][1]}, started at "
+                    f"{a0[0]} / {a0[1]}")
+        for ph in ("up1", "up2"):
+            d = (figures[ph][0] - a0[0], figures[ph][1] - a0[1])
+            if d[0] <= 0 or d[1] <= 0:
+                problems.append(f"{ph}: no page-table pages accounted while "
+                                f"mapped (delta {d[0]} / {d[1]})")
+            elif d[0] != d[1]:
+                problems.append(f"{ph}: the two counters moved apart "
+                                f"(nr_iommu_pages +{d[0]}, "
+                                f"nr_sec_page_table_pages +{d[1]})")
+    for l in console.splitlines():
+        if BAD_CONSOLE.search(l):
+            problems.append(f"console: {l.strip()[:160]}")
+            break
+    return problems, tuple(results), figures
+
+
+def boot(sc, arch, image, initrd, say, label, logdir):
+    """Boot one scenario; a Boot."""
+    tools.require(arch.qemu)
+    logdir.mkdir(parents=True, exist_ok=True)
+    log = logdir / f"{sc.name}-{label}.log"
+    disk = logdir / f"{sc.name}-{label}.img"
+    sha = make_disk(disk)
+    argv = qemu_argv(sc, arch, image, initrd, disk, sha)
+    t0 = time.monotonic()
+    with open(log, "wb") as f:
+        f.write(("# " + " ".join(_sh(a) for a in argv) + "\n").encode())
+        f.flush()
+        rc = run_group(argv, stdout=f, timeout=BOOT_TIMEOUT)
+        timeout = rc is None
+    secs = time.monotonic() - t0
+    console = log.read_text(errors="replace")
+    data = disk.read_bytes()
+    disk.unlink()
+    tail = hashlib.sha256(data[DISK_BYTES // 2:]).hexdigest()
+    problems, results, figures = evaluate(sc, parse_guest(console), console, tail)
+    if data[:DISK_BYTES // 2] != known_half():
+        problems.append("the known first half of the disk was changed")
+    if timeout:
+        problems.insert(0, f"timed out after {BOOT_TIMEOUT} s")
+    elif rc != 0:
+        problems.insert(0, f"QEMU exited with {rc}")
+    ok = not problems
+    if ok:
+        log.unlink()
+    return Boot(ok, secs, problems, results, figures, None if ok else log)
+
+
+# --- the command ---------------------------------------------------------------
+
+def write_bench(data):
+    d = treemod.cache_root() / "bench"
+    d.mkdir(parents=True, exist_ok=True)
+    tmp = d / "runtime.json.tmp"
+    tmp.write_text(json.dumps(data, indent=1))
+    os.replace(tmp, d / "runtime.json")
+
+
+def runtime(tree, args, say):
+    """make runtime: build, boot and compare base and migrated kernels."""
+    arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
+    require_tools(arches)
+    tree = treemod.validate(tree, SCOPE)
+    kbuild.require_clean(tree)
+    base_arg = getattr(args, "base", None)
+    base = (treemod.validate(base_arg, SCOPE) if base_arg
+            else kbuild.default_base(tree, say))
+    kbuild.require_clean(base)
+    kernels = (("base", base), ("migrated", tree))
+    logdir = root() / "logs" / kbuild.tree_key(tree)
+    say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) against base {base}"
+        + ("" if mount_ns_available() else
+           " (no mount namespace: base and migrated objects are not shared)"))
+    bench = {"tree": str(tree), "base": str(base), "when": time.time(),
+             "build": {}, "boot": {}}
+    failed = []
+    boots = {}
+    t_all = time.monotonic()
+    for arch in arches:
+        initrd = initramfs(arch, say)
+        images = {}
+        for label, t in kernels:
+            b = build(t, arch, say, label)
+            bench["build"].setdefault(arch.name, {})[label] = round(b.seconds, 1)
+            say(f"{arch.name:<7} build  {label:<8} {'PASS' if b.ok else 'FAIL'}  "
+                f"{b.seconds:6.1f} s" + (f"  ({b.detail})" if b.detail else ""))
+            if not b.ok:
+                for l in b.excerpt:
+                    say(f"    {l}")
+                say(f"    full log: {b.log}")
+                failed.append(f"{arch.name} build {label}")
+                continue
+            images[label] = b.image
+        for sc in scenarios([arch]):
+            for label, _ in kernels:
+                if label not in images:
+                    continue
+                r = boot(sc, arch, images[label], initrd, say, label, logdir)
+                boots[(sc.name, label)] = r
+                bench["boot"].setdefault(sc.name, {})[label] = round(r.seconds, 1)
+                say(f"{sc.name:<21} {label:<8} {'PASS' if r.ok else 'FAIL'}  "
+                    f"{r.seconds:6.1f} s" + ("" if r.ok else
+                                             f"  ({r.problems[0]})"))
+                for p in r.problems[1:8]:
+                    say(f"    {p}")
+                if r.log:
+                    say(f"    console log: {r.log}")
+                if not r.ok:
+                    failed.append(f"{sc.name} {label}")
+            a, b = boots.get((sc.name, "base")), boots.get((sc.name, "migrated"))
+            if a and b and a.results and b.results and a.results != b.results:
+                say(f"{sc.name:<21} same     FAIL  guest results differ between "
+                    "base and migrated")
+                for x, y in zip(a.results, b.results):
+                    if x != y:
+                        say(f"    base {x} / migrated {y}")
+                failed.append(f"{sc.name} same")
+    write_bench(bench)
+    table(boots, kernels, say)
+    total = time.monotonic() - t_all
+    if failed:
+        say(f"runtime: FAIL ({', '.join(failed)}) in {total:.0f} s")
+        return EXIT_FINDINGS
+    say(f"runtime: PASS ({len(boots)} boots, {', '.join(a.name for a in arches)}) "
+        f"in {total:.0f} s")
+    return EXIT_OK
+
+
+def table(boots, kernels, say):
+    """Both kernels' page figures per scenario: nr_iommu_pages at the start
+    (after the first teardown), while mapped, after teardown; the
+    secondary page-table counter moves with it (checked)."""
+    rows = sorted({sc for sc, _ in boots})
+    if not rows:
+        return
+    say("")
+    say("nr_iommu_pages (= nr_sec_page_table_pages deltas): start / mapped "
+        "(+delta) / after teardown, two cycles")
+    say(f"{'scenario':<21} " + "  ".join(f"{lab:<30}" for lab, _ in kernels))
+    for sc in rows:
+        cells = []
+        for lab, _ in kernels:
+            r = boots.get((sc, lab))
+            f = r.figures if r else {}
+            if not all(k in f for k in ("down0", "up1", "down1", "up2", "down2")):
+                cells.append(f"{'-':<30}")
+                continue
+            a0 = f["down0"][0]
+            cells.append(f"{a0} / +{f['up1'][0] - a0},+{f['up2'][0] - a0} / "
+                         f"{f['down1'][0]},{f['down2'][0]}".ljust(30))
+        say(f"{sc:<21} " + "  ".join(cells))
