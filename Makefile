@@ -15,8 +15,17 @@ PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
 	gcc-aarch64-linux-gnu flex bison bc libelf-dev libssl-dev dwarves \
 	xz-utils rsync cpio kmod
 
-steps_opt = $(if $(STEPS),--steps '$(STEPS)')
-need_kernel = $(if $(KERNEL),,$(error KERNEL=path is required for '$@'))
+# Values reach the tool through the environment and are taken literally
+# (no make expansion, no shell quoting): a path may hold spaces, quotes,
+# '$', ';' or '&'.  Recipes use them only as "$$IPM_...".
+export IPM_KERNEL  := $(value KERNEL)
+export IPM_STEPS   := $(value STEPS)
+export IPM_BASE    := $(value BASE)
+export IPM_ARCHES  := $(value ARCHES)
+export IPM_VERSION := $(value VERSION)
+steps_opt = $(if $(value STEPS),--steps "$$IPM_STEPS")
+base_opt = $(if $(value BASE),--base "$$IPM_BASE")
+need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
 	steps test test-fast bench help
@@ -37,37 +46,37 @@ deps:
 		--no-install-recommends $$missing >/dev/null && echo "deps: done"
 
 apply: deps
-	@if [ -z "$(KERNEL)" ]; then \
-		k=$$($(TOOL) copy --version $(VERSION) | tail -n 1) || exit $$?; \
+	@if [ -z "$$IPM_KERNEL" ]; then \
+		k=$$($(TOOL) copy --version "$$IPM_VERSION" | tail -n 1) || exit $$?; \
 		echo "working copy: $$k"; \
-	else k='$(KERNEL)'; fi; \
+	else k="$$IPM_KERNEL"; fi; \
 	$(TOOL) apply "$$k" $(steps_opt) && echo "migrated tree: $$k"
 
 dry-run:
 	$(need_kernel)
-	@$(TOOL) dry-run '$(KERNEL)' $(steps_opt)
+	@$(TOOL) dry-run "$$IPM_KERNEL" $(steps_opt)
 
 restore:
 	$(need_kernel)
-	@$(TOOL) restore '$(KERNEL)'
+	@$(TOOL) restore "$$IPM_KERNEL"
 
 check:
 	$(need_kernel)
-	@$(TOOL) check '$(KERNEL)'
+	@$(TOOL) check "$$IPM_KERNEL"
 
 verify:
 	$(need_kernel)
-	@$(TOOL) verify '$(KERNEL)' --arch '$(ARCHES)' $(if $(BASE),--base '$(BASE)')
+	@$(TOOL) verify "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
 
 bisect-check:
 	$(need_kernel)
-	@$(TOOL) bisect-check '$(KERNEL)' --arch '$(ARCHES)' $(steps_opt)
+	@$(TOOL) bisect-check "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(steps_opt)
 
 fetch:
-	@$(TOOL) fetch --version $(VERSION)
+	@$(TOOL) fetch --version "$$IPM_VERSION"
 
 copy:
-	@$(TOOL) copy --version $(VERSION) $(KERNEL)
+	@$(TOOL) copy --version "$$IPM_VERSION" $${IPM_KERNEL:+"$$IPM_KERNEL"}
 
 steps:
 	@$(TOOL) steps

@@ -24,7 +24,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, manifest, runner, tree as treemod  # noqa: E402
+from ipm import bases, detect, manifest, runner, tools, tree as treemod  # noqa: E402
 from ipm.errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE  # noqa: E402
 
 
@@ -55,14 +55,15 @@ def prepare(args, series, write):
     """Validate the tree and the base; returns (tree, steps) or None if done."""
     tree = treemod.validate(args.kernel, series.scope)
     if write:
-        for rel in series.scope:
-            if not os.access(tree / rel, os.W_OK):
-                raise ToolError(f"{tree / rel}: not writable (read-only tree?)")
+        treemod.refuse_read_only(tree, series.scope)
     st = detect.state(tree)
     if st == detect.CONVERTED:
         say(f"{tree}: already converted to the size-based iommu-pages API; nothing to do")
         return None
-    return tree, selected(series, args.steps, bool(args.steps))
+    steps = selected(series, args.steps, bool(args.steps))
+    tools.require(*(["spatch"] if any(s.rules for s in steps) else []),
+                  *(["patch"] if any(s.patches for s in steps) else []))
+    return tree, steps
 
 
 def run_series(series, steps, stage, on_step):
@@ -185,8 +186,16 @@ def cmd_bisect_check(args, series):
     return kbuild.bisect_check(tree, steps, series.scope, say, args.arch)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Command line errors are one line too, exit code 2 (usage)."""
+
+    def error(self, message):
+        print(f"apply-series: error: {message} (see --help)", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
 def parser():
-    p = argparse.ArgumentParser(prog="apply-series.py", description=__doc__,
+    p = OneLineParser(prog="apply-series.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     for name, fn in (("apply", cmd_apply), ("dry-run", cmd_dry_run)):
@@ -224,6 +233,7 @@ def parser():
 def main(argv=None):
     args = parser().parse_args(argv)
     treemod.install_signal_handlers()
+    treemod.private_tmp()
     try:
         series = manifest.load()
         return args.fn(args, series)

@@ -67,15 +67,22 @@ time.sleep(30)
 """
 
 
-def make_project(path, steps):
+def make_project(path, steps, extra=()):
     """A copy of the project's scripts with a series made of STEPS.
 
     STEPS is a list of dicts for steps 1.., each with 'rules' {name: text}
     and optionally 'patches' {name: text} and 'gone' [regex]; the rest of
-    the 23 steps are planned."""
+    the 23 steps are planned.  EXTRA names more files or directories of the
+    project to copy (e.g. "Makefile", "check" for 'make -C PATH ...')."""
     path = pathlib.Path(path)
     shutil.copytree(ROOT / "scripts", path / "scripts",
                     ignore=shutil.ignore_patterns("__pycache__"))
+    for rel in extra:
+        if (ROOT / rel).is_dir():
+            shutil.copytree(ROOT / rel, path / rel,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / rel, path / rel)
     (path / "cocci").mkdir()
     shutil.copy(ROOT / "cocci" / "parsing_hacks.h", path / "cocci")
     blocks = ['[series]\ntitle = "test"\nscope = ["drivers/iommu", "include/linux/iommu.h"]\n']
@@ -106,6 +113,85 @@ def make_project(path, steps):
         blocks.append("".join(block))
     (path / "series.toml").write_text("\n".join(blocks))
     return path
+
+
+# --- a small series of four real steps over a tree of several drivers -------
+# Used where a run must take a second or two and touch many files (signals
+# at random moments, concurrent runs): rules run by the real spatch, a hand
+# patch by the real patch, and the header ends up "converted" (detect.py).
+
+ALLOC_RULE = """\
+virtual patch
+@depends on patch@
+expression N, G;
+@@
+- iommu_alloc_page_node(N, G)
++ iommu_alloc_pages_node_sz(N, G, SZ_4K)
+"""
+
+SIZE_RULE = """\
+virtual patch
+@depends on patch@
+expression N, G;
+@@
+  iommu_alloc_pages_node_sz(N, G,
+- SZ_4K
++ PAGE_SIZE
+  )
+"""
+
+HEADER_PATCH = """\
+--- a/drivers/iommu/iommu-pages.h
++++ b/drivers/iommu/iommu-pages.h
+@@ -1,6 +1,6 @@
+ /* SPDX-License-Identifier: GPL-2.0-only */
+ #ifndef __IOMMU_PAGES_H
+ #define __IOMMU_PAGES_H
+-static inline void iommu_free_pages(void *virt, int order) { }
+-static inline void iommu_free_page(void *virt) { iommu_free_pages(virt, 0); }
++void *iommu_alloc_pages_node_sz(int nid, gfp_t gfp, size_t size);
++static inline void iommu_free_pages(void *virt) { }
+ #endif
+"""
+
+SERIES_DRIVER = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "../iommu-pages.h"
+
+static int NAME_alloc_tables(struct NAME_domain *dom, int nid)
+{
+	dom->pgd = iommu_alloc_page_node(nid, GFP_KERNEL);
+	if (!dom->pgd)
+		return -ENOMEM;
+	dom->ctx = iommu_alloc_page_node(nid, GFP_KERNEL);
+	return dom->ctx ? 0 : -ENOMEM;
+}
+
+static void NAME_free_tables(struct NAME_domain *dom)
+{
+	iommu_free_page(dom->pgd);
+	iommu_free_page(dom->ctx);
+}
+"""
+
+
+def series_steps():
+    """Steps 1-4 for make_project: free, alloc, header patch, sizes."""
+    return [
+        {"rules": {"free-page.cocci": FREE_PAGE_RULE},
+         "gone": [r"\biommu_free_page\(dom"]},
+        {"rules": {"alloc.cocci": ALLOC_RULE},
+         "gone": [r"\biommu_alloc_page_node\("]},
+        {"patches": {"header.patch": HEADER_PATCH}},
+        {"rules": {"size.cocci": SIZE_RULE}, "gone": [r"SZ_4K"]},
+    ]
+
+
+def make_series_tree(path, drivers=8):
+    """make_tree plus DRIVERS drivers that series_steps() converts."""
+    return make_tree(path, {
+        f"drivers/iommu/d{i}/d{i}.c": SERIES_DRIVER.replace("NAME", f"d{i}")
+        for i in range(drivers)})
 
 
 def tool(project, *args, env=None, **kw):

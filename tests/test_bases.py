@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 from faketree import tree_hash
 from ipm import bases, tree as treemod
-from ipm.errors import ToolError
+from ipm.errors import ToolError, EXIT_UNSUPPORTED
 
 
 def test_newest_compares_numerically():
@@ -46,7 +46,7 @@ def test_converted_7x_base_is_detected_and_left_alone():
 def test_6_1_base_is_refused_in_one_line():
     tree = bases.pristine("6.1", print)
     p = tool("apply", tree)
-    assert p.returncode == 2
+    assert p.returncode == EXIT_UNSUPPORTED
     assert p.stderr.count("\n") == 1
     assert "unsupported base" in p.stderr
 

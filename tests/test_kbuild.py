@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT
 from ipm import kbuild, tree as treemod
-from ipm.errors import ToolError
+from ipm.errors import ToolError, EXIT_NO_TOOL
 
 SRC = "/k/linux"
 OBJ = "/cache/builds/abc-x86_64"
@@ -170,7 +170,7 @@ def test_missing_tool_names_the_package(monkeypatch):
         kbuild.require_tools(kbuild.parse_arches("x86_64,arm64"))
     assert str(e.value) == ("aarch64-linux-gnu-gcc not found: install the Debian "
                             "package 'gcc-aarch64-linux-gnu' (make deps)")
-    assert e.value.code == 2
+    assert e.value.code == EXIT_NO_TOOL
     # not needed when only x86_64 is built
     monkeypatch.setattr(kbuild.subprocess, "run",
                         lambda *a, **k: types.SimpleNamespace(returncode=0))

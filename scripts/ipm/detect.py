@@ -2,7 +2,7 @@
 
 import re
 
-from .errors import ToolError
+from .errors import ToolError, EXIT_UNSUPPORTED
 
 HEADER = "drivers/iommu/iommu-pages.h"
 
@@ -15,7 +15,8 @@ def state(tree):
     h = tree / HEADER
     if not h.is_file():
         raise ToolError(f"{tree}: unsupported base: no {HEADER} (iommu-pages "
-                        "appeared in v6.11; this tree predates it)")
+                        "appeared in v6.11; this tree predates it)",
+                        EXIT_UNSUPPORTED)
     text = h.read_text(errors="replace")
     sized = "iommu_alloc_pages_node_sz" in text
     old = re.search(r"\biommu_alloc_pages_node\s*\(|\biommu_free_page\s*\(", text)

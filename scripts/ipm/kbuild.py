@@ -39,7 +39,7 @@ import subprocess
 import time
 
 from . import tools, tree as treemod
-from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
+from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_NO_TOOL
 from .manifest import ROOT
 
 KCONFIG_DIR = ROOT / "kconfig"
@@ -114,7 +114,7 @@ def require_tools(arches, sparse=True):
                            capture_output=True)
         if p.returncode != 0:
             raise ToolError(f"<{header}> not found: install the Debian package "
-                            f"'{pkg}' (make deps)")
+                            f"'{pkg}' (make deps)", EXIT_NO_TOOL)
 
 
 def require_clean(tree):

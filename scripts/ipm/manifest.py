@@ -5,7 +5,7 @@ import pathlib
 import re
 import tomllib
 
-from .errors import ToolError
+from .errors import ToolError, EXIT_MANIFEST
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "series.toml"
@@ -67,42 +67,42 @@ def load(path=MANIFEST, root=None):
     try:
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:
-        raise ToolError(f"{path}: manifest not found")
+        raise ToolError(f"{path}: manifest not found", EXIT_MANIFEST)
     except tomllib.TOMLDecodeError as e:
-        raise ToolError(f"{path}: {e}")
+        raise ToolError(f"{path}: {e}", EXIT_MANIFEST)
     series = data.get("series", {})
     raw = data.get("step", [])
     steps = []
     for i, s in enumerate(raw, 1):
         where = f"{path.name}: step {s.get('number', '?')}"
         if s.get("number") != i:
-            raise ToolError(f"{where}: expected step number {i}")
+            raise ToolError(f"{where}: expected step number {i}", EXIT_MANIFEST)
         for key in ("slug", "subject", "message"):
             if not isinstance(s.get(key), str) or not s[key].strip():
-                raise ToolError(f"{where}: missing {key}")
+                raise ToolError(f"{where}: missing {key}", EXIT_MANIFEST)
         status = s.get("status", "ready")
         if status not in ("ready", "planned"):
-            raise ToolError(f"{where}: status must be 'ready' or 'planned'")
+            raise ToolError(f"{where}: status must be 'ready' or 'planned'", EXIT_MANIFEST)
         rules = tuple(_rule(r, root, where) for r in s.get("rules", []))
         patches = tuple(Patch(root / "patches" / p["file"], p.get("why", ""))
                         for p in s.get("patches", []))
         for p in patches:
             if not p.why.strip():
-                raise ToolError(f"{where}: patch {p.path.name} has no 'why'")
+                raise ToolError(f"{where}: patch {p.path.name} has no 'why'", EXIT_MANIFEST)
         if status == "ready":
             for f in [r.path for r in rules] + [p.path for p in patches]:
                 if not f.is_file():
-                    raise ToolError(f"{where}: missing file {f.relative_to(root)}")
+                    raise ToolError(f"{where}: missing file {f.relative_to(root)}", EXIT_MANIFEST)
         gone = []
         for g in s.get("gone", []):
             try:
                 gone.append(re.compile(g))
             except re.error as e:
-                raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}")
+                raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}", EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
                           tuple(gone), s["message"].strip() + "\n"))
     if len(steps) != NSTEPS:
-        raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}")
+        raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
     return Series(series.get("title", ""), tuple(series.get("scope", [])),
                   tuple(steps))
 
@@ -114,11 +114,11 @@ def _rule(entry, root, where):
     if isinstance(entry, str):
         return Rule(root / "cocci" / entry)
     if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
-        raise ToolError(f"{where}: a rules entry needs a file")
+        raise ToolError(f"{where}: a rules entry needs a file", EXIT_MANIFEST)
     define = entry.get("define", {})
     if not isinstance(define, dict) or not all(
             re.fullmatch(r"[A-Za-z_]\w*", k) and isinstance(v, str) for k, v in define.items()):
-        raise ToolError(f"{where}: define must map names to strings")
+        raise ToolError(f"{where}: define must map names to strings", EXIT_MANIFEST)
     return Rule(root / "cocci" / entry["file"], bool(entry.get("together")),
                 tuple(sorted(define.items())))
 

@@ -6,7 +6,7 @@ import re
 import subprocess
 
 from . import tools
-from .errors import ToolError
+from .errors import ToolError, EXIT_FINDINGS
 from .manifest import ROOT
 
 MACRO_FILE = ROOT / "cocci" / "parsing_hacks.h"
@@ -19,6 +19,10 @@ def base_args():
             "--timeout", str(TIMEOUT), "--very-quiet", "--no-show-diff"]
     if MACRO_FILE.is_file():
         args += ["--macro-file", str(MACRO_FILE)]
+    # spatch ignores TMPDIR and writes its temporary files into /tmp
+    # unless told; the tool keeps them in its cache (tree.private_tmp).
+    if os.environ.get("TMPDIR"):
+        args += ["--temp-files", os.path.join(os.environ["TMPDIR"], "")]
     return args
 
 
@@ -55,7 +59,13 @@ def run_groups(rule, groups, cwd, log=None):
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         msg = _first_error(p.stderr + p.stdout)
-        raise ToolError(f"spatch failed on rule {rule.name}: {msg}", 1)
+        raise ToolError(f"spatch failed on rule {rule.name}: {msg}", EXIT_FINDINGS)
+    # With --file-groups spatch reports an exception on one file (it could
+    # not write its output, say) as "EXN: ... in FILE" and still exits 0.
+    exn = [l for l in p.stderr.splitlines() if l.startswith("EXN:")]
+    if exn:
+        raise ToolError(f"spatch failed on rule {rule.name}: "
+                        f"{exn[0][4:].strip()[:300]}", EXIT_FINDINGS)
 
 
 def _shown(arg):

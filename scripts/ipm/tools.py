@@ -2,7 +2,7 @@
 
 import shutil
 
-from .errors import ToolError
+from .errors import ToolError, EXIT_NO_TOOL
 
 PACKAGE = {
     "spatch": "coccinelle",
@@ -30,4 +30,4 @@ def require(*programs):
         if not shutil.which(prog):
             pkg = PACKAGE.get(prog, prog)
             raise ToolError(f"{prog} not found: install the Debian package "
-                            f"'{pkg}' (make deps)")
+                            f"'{pkg}' (make deps)", EXIT_NO_TOOL)

@@ -21,10 +21,13 @@ import re
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
+from . import tools
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
-                     EXIT_JOURNAL)
+                     EXIT_JOURNAL, EXIT_NO_PATH, EXIT_NOT_DIR, EXIT_NOT_KERNEL,
+                     EXIT_READ_ONLY)
 
 TMP_SUFFIX = ".ipm-new"
 # Fault injection for the interruption tests only: a pause after each file
@@ -41,22 +44,55 @@ def cache_root():
     return pathlib.Path(xdg).resolve() / "iommu-pages-migrate"
 
 
+def private_tmp():
+    """Send temporary files (ours, spatch's, patch's) into <cache>/tmp
+    rather than /tmp: the tool writes only into the tree and its cache.
+    Left alone if the cache cannot be created (a command that needs the
+    cache then fails with its own error)."""
+    d = cache_root() / "tmp"
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return
+    os.environ["TMPDIR"] = str(d)
+    tempfile.tempdir = str(d)
+
+
 def validate(path, scope):
     """Resolve PATH and check it is a kernel tree with the scope in it."""
     if path is None or str(path).strip() == "":
         raise ToolError("KERNEL is empty: give the path of a kernel tree")
     p = pathlib.Path(path).expanduser()
     if not p.exists():
-        raise ToolError(f"{path}: no such file or directory")
+        raise ToolError(f"{path}: no such file or directory", EXIT_NO_PATH)
     if not p.is_dir():
-        raise ToolError(f"{path}: not a directory (KERNEL is a kernel tree)")
+        raise ToolError(f"{path}: not a directory (KERNEL is a kernel tree)",
+                        EXIT_NOT_DIR)
     p = p.resolve()
     if not (p / "Makefile").is_file() or not (p / "Kconfig").is_file():
-        raise ToolError(f"{path}: not a kernel tree (no top-level Makefile and Kconfig)")
+        raise ToolError(f"{path}: not a kernel tree (no top-level Makefile "
+                        "and Kconfig)", EXIT_NOT_KERNEL)
     for s in scope:
         if not (p / s).exists():
-            raise ToolError(f"{path}: not a kernel tree with IOMMU support (no {s})")
+            raise ToolError(f"{path}: not a kernel tree with IOMMU support "
+                            f"(no {s})", EXIT_NOT_KERNEL)
     return p
+
+
+def refuse_read_only(tree, scope):
+    """Fail before any work when the scope cannot be written: every
+    directory of it (the swap renames into them) and every file."""
+    tree = pathlib.Path(tree)
+    dirs = set()
+    for rel in scope_files(tree, scope):
+        dirs.add((tree / rel).parent)
+    for s in scope:
+        p = tree / s
+        dirs.add(p if p.is_dir() else p.parent)
+    for d in sorted(dirs):
+        if not os.access(d, os.W_OK):
+            raise ToolError(f"{d}: not writable (read-only tree?)",
+                            EXIT_READ_ONLY)
 
 
 def kernel_version(tree):
@@ -112,28 +148,32 @@ def changes(before, after):
 # --- git -------------------------------------------------------------------
 
 def git_dirty(tree, scope):
-    """Lines of 'git status' that make TREE unsafe to modify, or []."""
+    """Lines of 'git status' that make TREE unsafe to modify, or []: after
+    a run, 'git diff' must show the migration and nothing else."""
     tree = pathlib.Path(tree)
     if not (tree / ".git").exists():
         return []
+    tools.require("git")
     def status(*args):
         p = subprocess.run(["git", "-C", str(tree), "status", "--porcelain",
                             *args], capture_output=True, text=True)
         if p.returncode != 0:
-            raise ToolError(f"{tree}: git status failed: {p.stderr.strip()}")
+            err = p.stderr.strip().splitlines()
+            raise ToolError(f"{tree}: git status failed: "
+                            f"{err[0] if err else p.returncode}")
         return [l for l in p.stdout.splitlines() if l.strip()]
-    # Any tracked change anywhere, and untracked files inside the scope.
-    return status("--untracked-files=no") + [
-        l for l in status("--untracked-files=all", "--", *scope)
-        if l.startswith("??")]
+    # Changes (staged, unstaged, untracked) to what the series reads and
+    # writes: the scope.  Work elsewhere in the tree is none of our business.
+    return status("--untracked-files=all", "--", *scope)
 
 
 def refuse_dirty(tree, scope):
     dirty = git_dirty(tree, scope)
     if dirty:
-        raise ToolError(f"{tree}: git tree has uncommitted changes "
-                        f"({len(dirty)} paths, e.g. {dirty[0].strip()}); "
-                        "commit or stash them first", EXIT_DIRTY)
+        raise ToolError(f"{tree}: git tree has uncommitted changes in "
+                        f"{' or '.join(scope)} ({len(dirty)} path(s), e.g. "
+                        f"{dirty[0].strip()}); commit or stash them first",
+                        EXIT_DIRTY)
 
 
 # --- per-tree run directory, lock and journal ------------------------------
@@ -182,43 +222,67 @@ class RunDir:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dst)
             entries.append({"path": rel, "existed": existed})
+        for rel in new:
+            if (self.backup / rel).is_file():
+                _fsync(self.backup / rel)
         _write_atomic(self.journal, json.dumps(
             {"tree": str(self.tree), "files": entries}, indent=1).encode())
+        # Each file is replaced with SIGINT/SIGTERM blocked; a signal that
+        # arrives meanwhile is taken between two files, where the handler's
+        # exception puts the originals back.  After the last file the
+        # journal is removed with signals still blocked: that is the point
+        # where the run is complete, and a later signal is ignored rather
+        # than reported as an interruption of a run that did finish.
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         try:
-            for rel, data in sorted(new.items()):
+            items = sorted(new.items())
+            for i, (rel, data) in enumerate(items):
                 target = self.tree / rel
                 if data is None:
                     target.unlink(missing_ok=True)
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
-                tmp = target.with_name(target.name + TMP_SUFFIX)
-                tmp.write_bytes(data)
-                os.chmod(tmp, mode)
-                os.replace(tmp, target)
-                if _COMMIT_DELAY:
-                    time.sleep(_COMMIT_DELAY)
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+                    tmp = target.with_name(target.name + TMP_SUFFIX)
+                    with open(tmp, "wb") as f:
+                        f.write(data)
+                        f.flush()
+                        os.fsync(f.fileno())
+                    os.chmod(tmp, mode)
+                    os.replace(tmp, target)
+                if i < len(items) - 1:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, old)
+                    if _COMMIT_DELAY:
+                        time.sleep(_COMMIT_DELAY)
+                    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+            self._finish()
         except BaseException:
-            with signals_blocked():
-                self.restore()
+            signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+            self.restore()
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
             raise
-        self._finish()
+        ignore_late_signals()
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
     def restore(self):
-        """Put back every file named by the journal.  Returns the count."""
+        """Put back every file named by the journal.  Returns the count.
+
+        Idempotent: killed half way, it can simply be run again (the
+        journal goes last)."""
         if not self.journal.exists():
             return 0
-        entries = json.loads(self.journal.read_text())["files"]
-        for e in entries:
-            target = self.tree / e["path"]
-            tmp = target.with_name(target.name + TMP_SUFFIX)
-            if e["existed"]:
-                shutil.copy2(self.backup / e["path"], tmp)
-                os.replace(tmp, target)
-            else:
-                target.unlink(missing_ok=True)
-                tmp.unlink(missing_ok=True)
-        self._finish()
+        with signals_blocked():
+            entries = json.loads(self.journal.read_text())["files"]
+            for e in entries:
+                target = self.tree / e["path"]
+                tmp = target.with_name(target.name + TMP_SUFFIX)
+                if e["existed"]:
+                    shutil.copy2(self.backup / e["path"], tmp)
+                    os.replace(tmp, target)
+                else:
+                    target.unlink(missing_ok=True)
+                    tmp.unlink(missing_ok=True)
+            self._finish()
         return len(entries)
 
     def _finish(self):
@@ -265,7 +329,13 @@ def _writable(path):
     while not d.exists():
         d = d.parent
     if not os.access(d, os.W_OK):
-        raise ToolError(f"{path}: not writable (read-only tree?)")
+        raise ToolError(f"{path}: not writable (read-only tree?)",
+                        EXIT_READ_ONLY)
+
+
+def _fsync(path):
+    with open(path, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _write_atomic(path, data):
@@ -279,6 +349,9 @@ def _write_atomic(path, data):
 
 # --- signals ---------------------------------------------------------------
 
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def install_signal_handlers():
     """Turn SIGINT and SIGTERM into an Interrupted exception."""
     def handler(signum, frame):
@@ -287,10 +360,17 @@ def install_signal_handlers():
     signal.signal(signal.SIGTERM, handler)
 
 
+def ignore_late_signals():
+    """After the swap is complete: SIGINT and SIGTERM no longer interrupt
+    (a Python handler that does nothing, so that programs started later do
+    not inherit SIG_IGN)."""
+    for sig in _SIGNALS:
+        signal.signal(sig, lambda signum, frame: None)
+
+
 @contextlib.contextmanager
 def signals_blocked():
-    old = signal.pthread_sigmask(signal.SIG_BLOCK,
-                                 {signal.SIGINT, signal.SIGTERM})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
         yield
     finally:
