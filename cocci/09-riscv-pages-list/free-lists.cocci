@@ -55,6 +55,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_put_pages_list iommu_pages_list_add
+// Prefilter-together: @free-lists
 
 #spatch --keep-comments
 

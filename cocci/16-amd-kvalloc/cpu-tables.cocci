@@ -24,6 +24,9 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: alias_table rlookup_table irq_lookup_table
+// Prefilter: alias_table_size rlookup_table_size
+// Prefilter: ALIAS_TABLE_ENTRY_SIZE RLOOKUP_TABLE_ENTRY_SIZE
 
 virtual patch
 virtual context

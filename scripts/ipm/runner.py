@@ -102,11 +102,11 @@ def leftovers(stage, files, patterns):
 def run_step(step, stage, scope):
     """Apply STEP in place on STAGE; return its StepResult.
 
-    Rules run first, each on every C file of the scope (spatch's own
-    prefilter drops those that cannot match), each file on its own unless
-    the manifest marks the rule 'together' (one group of all files, for a
-    rule whose facts cross files: a header field and its users); then the
-    hand patches.
+    Rules run first, each on the C files of the scope that its prefilter
+    keeps (all of them for a rule without one; see prefilter.py), each
+    file on its own unless the manifest marks the rule 'together' (one
+    group of those files, for a rule whose facts cross files: a header
+    field and its users); then the hand patches.
     The step fails if a 'gone' pattern still matches afterwards."""
     stage = pathlib.Path(stage)
     t0 = time.monotonic()
@@ -114,12 +114,7 @@ def run_step(step, stage, scope):
     files = [rel for rel in sorted(before) if SOURCE.search(rel)]
     commands = []
     for rule in step.rules:
-        with tempfile.NamedTemporaryFile("w", suffix=".groups",
-                                         dir=stage.parent) as groups:
-            sep = "\n" if rule.together else "\n\n"
-            groups.write("".join(f"{f}{sep}" for f in files))
-            groups.flush()
-            spatch.run_groups(rule, groups.name, cwd=stage, log=commands)
+        spatch.apply(rule, stage, files, log=commands)
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")

@@ -4,8 +4,9 @@ import os
 import pathlib
 import re
 import subprocess
+import tempfile
 
-from . import tools
+from . import prefilter, tools
 from .errors import ToolError, EXIT_FINDINGS
 from .manifest import ROOT
 
@@ -43,7 +44,30 @@ def command(rule, files):
     return base_args() + rule_args(rule) + ["--in-place"] + [str(f) for f in files]
 
 
-def run_groups(rule, groups, cwd, log=None):
+def apply(rule, cwd, files, log=None):
+    """Apply RULE in place to FILES (relative to CWD), the way every run does.
+
+    Only the files the rule's prefilter keeps are given to spatch (see
+    prefilter.py; all of them for a rule without one), each in a group of
+    its own, or all in one group for a 'together' rule; spatch is not run
+    when none is kept.  The one path by which the runner and the fixture
+    tests run a rule."""
+    kept = prefilter.select(rule, cwd, files)
+    why = prefilter.describe(rule)
+    if log is not None and why:
+        log.append(f"# {rule.name}: prefilter {why}: {len(kept)} of {len(files)} files")
+    if not kept:
+        return
+    cwd = pathlib.Path(cwd)
+    with tempfile.NamedTemporaryFile("w", suffix=".groups", prefix="ipm.",
+                                     dir=cwd.parent) as groups:
+        sep = "\n" if rule.together else "\n\n"
+        groups.write("".join(f"{f}{sep}" for f in kept))
+        groups.flush()
+        run_groups(rule, groups.name, cwd=cwd, log=log, nfiles=len(kept))
+
+
+def run_groups(rule, groups, cwd, log=None, nfiles=None):
     """Apply one rule in place to the files listed in GROUPS.
 
     GROUPS is a --file-groups file: one file per group, so that each file
@@ -56,6 +80,12 @@ def run_groups(rule, groups, cwd, log=None):
     if log is not None:
         log.append(" ".join(_shown(a) for a in argv))
     env = dict(os.environ, PYTHONHASHSEED="0")
+    # make bench: IPM_SPATCH_WRAP=FILE appends one line per spatch run
+    # (rule, files, wall s, user s, sys s, peak RSS KiB) with GNU time.
+    wrap = os.environ.get("IPM_SPATCH_WRAP")
+    if wrap:
+        fmt = f"{rule.name} {nfiles if nfiles is not None else '-'} %e %U %S %M"
+        argv = ["/usr/bin/time", "-a", "-o", wrap, "-f", fmt] + argv
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         msg = _first_error(p.stderr + p.stdout)
