@@ -1,6 +1,7 @@
 # iommu-pages-migrate: see README.md for what each target does.
 #
 #   make apply   [KERNEL=path] [STEPS=1-6]   migrate a tree (default: a fresh 6.12 copy)
+#   make series  KERNEL=path [VERSION=n]     the patches to send, with a cover letter
 #   make test                                the test suite
 
 PYTHON  ?= /usr/bin/python3
@@ -23,12 +24,18 @@ export IPM_STEPS   := $(value STEPS)
 export IPM_BASE    := $(value BASE)
 export IPM_ARCHES  := $(value ARCHES)
 export IPM_VERSION := $(value VERSION)
+export IPM_OUT     := $(value OUT)
+export IPM_FORMAT  := $(value FORMAT)
+# VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
+# count for series and dry-run, where only a VERSION given on the command
+# line counts.
+version_opt = $(if $(filter command line,$(origin VERSION)),--version "$$IPM_VERSION")
 steps_opt = $(if $(value STEPS),--steps "$$IPM_STEPS")
 base_opt = $(if $(value BASE),--base "$$IPM_BASE")
 need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast bench help
+	steps test test-fast bench help series
 all: help
 
 help:
@@ -54,7 +61,14 @@ apply: deps
 
 dry-run:
 	$(need_kernel)
-	@$(TOOL) dry-run "$$IPM_KERNEL" $(steps_opt)
+	@$(TOOL) dry-run "$$IPM_KERNEL" $(steps_opt) \
+		$(if $(value FORMAT),--format "$$IPM_FORMAT") $(version_opt)
+
+# The steps as commits and format-patch files with a cover letter.
+series: deps
+	$(need_kernel)
+	@$(TOOL) series "$$IPM_KERNEL" $(steps_opt) $(version_opt) \
+		$(if $(value OUT),--out "$$IPM_OUT")
 
 restore:
 	$(need_kernel)

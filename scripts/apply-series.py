@@ -4,7 +4,11 @@ size-based iommu-pages API, one step of series.toml at a time.
 
 Commands (each also a make target, see README.md):
   apply    KERNEL [--steps S]   migrate the tree in place, all or nothing
-  dry-run  KERNEL [--steps S]   print each step's diff; the tree is not touched
+  dry-run  KERNEL [--steps S] [--format diff|series]
+                                print each step's diff (or the series as an mbox)
+                                and a per-step summary; the tree is not touched
+  series   KERNEL [--out DIR] [--version N] [--steps S]
+                                the steps as commits and git format-patch files
   restore  KERNEL               undo a run that was killed while writing
   check    KERNEL               report old API and struct page uses
   verify   KERNEL               build and sparse-check drivers/iommu
@@ -66,7 +70,22 @@ def prepare(args, series, write):
     return tree, steps
 
 
-def run_series(series, steps, stage, on_step):
+def skip_applied(tree, series, steps, out=say):
+    """Drop the steps the tree already has (a run stopped midway, e.g. after
+    --steps 1-10); see ipm/resume.py.  Returns (k, remaining steps)."""
+    from ipm import resume
+    if not steps:
+        return 0, steps
+    k = resume.applied_prefix(tree, series, series.scope)
+    rest = [s for s in steps if s.number > k]
+    if k:
+        more = (f"continuing from step {rest[0].number:02d}" if rest
+                else "nothing to do")
+        out(f"steps {resume.span(1, k)} already applied; {more}")
+    return k, rest
+
+
+def run_series(series, steps, stage, on_step, say=say):
     for step in steps:
         res = runner.run_step(step, stage, series.scope)
         nfiles = len(res.changes)
@@ -85,6 +104,9 @@ def cmd_apply(args, series):
     with run.locked():
         run.refuse_journal()
         treemod.refuse_dirty(tree, series.scope)
+        _, steps = skip_applied(tree, series, steps)
+        if not steps:
+            return EXIT_OK
         version = treemod.kernel_version(tree)
         say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
         stage = run.path / "stage"
@@ -110,18 +132,30 @@ def cmd_apply(args, series):
 
 
 def cmd_dry_run(args, series):
+    from ipm import mailout
+    global say
+    if args.format == "series":
+        say = note          # stdout is for the mbox alone
     prep = prepare(args, series, write=False)
     if prep is None:
         return EXIT_OK
     tree, steps = prep
     root = treemod.cache_root() / "tmp"
     root.mkdir(parents=True, exist_ok=True)
+    k, steps = skip_applied(tree, series, steps,
+                            note if args.format == "series" else say)
+    if not steps:
+        return EXIT_OK
+    if args.format == "series":
+        return dry_run_series(args, series, tree, steps, root, k)
+    rows = []
     with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root) as tmp:
         stage = pathlib.Path(tmp) / "stage"
         treemod.copy_scope(tree, stage, series.scope)
 
         def show(res):
-            diff = res.diff()
+            rows.append(mailout.Row(res.step, res, treemod.read_scope(stage, series.scope)))
+            diff = rows[-1].diff
             say(f"=== step {res.step.number:02d}: {res.step.subject}")
             if not diff:
                 say("(no change on this base)\n")
@@ -131,7 +165,85 @@ def cmd_dry_run(args, series):
             sys.stdout.write(diff)
             say()
         run_series(series, steps, stage, show)
+    say(mailout.summary_table(rows, mailout.color_enabled(sys.stdout)))
     say(f"dry run: {tree} was not modified")
+    return EXIT_OK
+
+
+def dry_run_series(args, series, tree, steps, root, k=0):
+    """The series as git format-patch would mail it, on stdout (an mbox);
+    progress and the summary table go to stderr, so that stdout can be
+    given to git am as it is."""
+    from ipm import mailout
+    name, email = mailout.identity(tree)
+    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root) as tmp:
+        tmp = pathlib.Path(tmp)
+        built = mailout.build(tree, series, steps, series.scope, tmp, name, email,
+                              note, on_step=lambda step, res: run_line(step, res, note))
+        built.applied = f"01-{k:02d}" if k else ""
+        paths, errors, warnings, checks = mailout.format_patches(
+            built, series, args.version, tmp / "out", tree,
+            mailout.load_checkpatch_table(), note)
+        for p in paths:
+            sys.stdout.write(p.read_text())
+        sys.stdout.flush()
+    note(mailout.summary_table(built.rows, mailout.color_enabled(sys.stderr)))
+    note(f"dry run: {len(paths) - 1} patch(es) and a cover letter; {tree} was not modified")
+    return EXIT_OK
+
+
+def run_line(step, res, out):
+    n = len(res.changes)
+    out(f"step {step.number:02d}/23 {step.subject}: {n} file{'s' if n != 1 else ''} "
+        f"changed, {res.seconds:.1f} s" + ("" if n else " (no change on this base)"))
+
+
+def cmd_series(args, series):
+    """Commits in a cache repository, format-patch files and a cover letter."""
+    from ipm import mailout
+    prep = prepare(args, series, write=False)
+    if prep is None:
+        return EXIT_OK
+    tree, steps = prep
+    name, email = mailout.identity(tree)
+    if args.version is not None and args.version < 1:
+        raise ToolError("--version must be 1 or more")
+    table = mailout.load_checkpatch_table()
+    if mailout.is_git(tree):
+        treemod.refuse_dirty(tree, series.scope)
+    k, steps = skip_applied(tree, series, steps)
+    if not steps:
+        return EXIT_OK
+    work = mailout.work_dir(tree)
+    with treemod.exclusive(str(work) + ".lock", f"{tree}: another 'series' run is "
+                           "working on this tree; try again when it is done"):
+        say(f"series: committing {len(steps)} step(s) on {tree} "
+            f"(Linux {treemod.kernel_version(tree)}) in {work}")
+        built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
+                              on_step=lambda step, res: run_line(step, res, say))
+        built.applied = f"01-{k:02d}" if k else ""
+        out = mailout.prepare_out(args.out or mailout.default_out(args.version, built))
+        paths, errors, warnings, checks = mailout.format_patches(
+            built, series, args.version, out, tree, table, say)
+        branch = mailout.offer_branch(tree, built, args.version, say)
+    say(mailout.summary_table(built.rows, mailout.color_enabled(sys.stdout)))
+    for step, why in built.skipped:
+        say(f"left out: step {step.number:02d} ({step.subject}): {why}")
+    unknown = sorted({t for _, t, m in warnings + checks
+                      if not mailout.justify(table, t, m)})
+    say(f"checkpatch --strict: {len(errors)} errors, {len(warnings)} warnings, "
+        f"{len(checks)} checks")
+    for pname, typ, msg in errors:
+        say(f"  {pname}: ERROR:{typ}: {msg}")
+    if branch:
+        say(f"branch {branch} in {tree} holds the commits")
+    say(f"wrote {len(paths) - 1} patch(es) and a cover letter to {out}")
+    if errors:
+        raise ToolError(f"checkpatch found {len(errors)} error(s) in the series; "
+                        "fix the rule or patch that makes them", EXIT_FINDINGS)
+    if unknown:
+        raise ToolError("checkpatch warning type(s) with no reason in "
+                        f"check/checkpatch.toml: {', '.join(unknown)}", EXIT_FINDINGS)
     return EXIT_OK
 
 
@@ -198,11 +310,20 @@ def parser():
     p = OneLineParser(prog="apply-series.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
-    for name, fn in (("apply", cmd_apply), ("dry-run", cmd_dry_run)):
+    for name, fn in (("apply", cmd_apply), ("dry-run", cmd_dry_run), ("series", cmd_series)):
         s = sub.add_parser(name)
         s.add_argument("kernel")
         s.add_argument("--steps", default="", help="e.g. 1-6 or 3,5 (default: all)")
         s.set_defaults(fn=fn)
+        if name == "dry-run":
+            s.add_argument("--format", choices=("diff", "series"), default="diff",
+                           help="diff: per-step diffs; series: the mbox of 'series'")
+        if name != "apply":
+            s.add_argument("--version", type=int, default=None,
+                           help="reroll count: [PATCH vN] (default: plain [PATCH])")
+        if name == "series":
+            s.add_argument("--out", help="directory for the patch files "
+                           "(default: <cache>/series/vN or the base's name)")
     for name, fn in (("restore", cmd_restore), ("check", cmd_check)):
         s = sub.add_parser(name)
         s.add_argument("kernel")

@@ -26,7 +26,14 @@ virtual context
 virtual report
 virtual org
 
-@depends on patch@
+// A file already converted is left alone (the rule may run twice on a
+// tree, when an apply continues one that was stopped midway).
+@done depends on patch@
+expression cfg, cookie, size, gfp;
+@@
+  cfg->alloc(cookie, max(size, 64), gfp)
+
+@depends on patch && !done@
 expression cfg, cookie, size, gfp, nid, pages;
 @@
 + /* Even a tiny starting-level table needs 64-byte alignment. */
@@ -41,7 +48,7 @@ expression cfg, cookie, size, gfp, nid, pages;
 +				max(size, 64)
 				);
 
-@depends on patch@
+@depends on patch && !done@
 expression cfg, cookie, size, pages;
 @@
   if (cfg->free)

@@ -16,6 +16,7 @@ EXIT_READ_ONLY = 9      # the tree (or the files to change) cannot be written
 EXIT_UNSUPPORTED = 10   # a kernel without iommu-pages (e.g. 6.1)
 EXIT_NO_TOOL = 11       # a program (spatch, patch, ...) or a build header is missing
 EXIT_MANIFEST = 12      # series.toml is wrong: names a missing rule, bad entry
+EXIT_MIXED = 13         # the tree has some steps applied but not as a prefix 1..k of the series
 EXIT_INTERRUPTED = 130  # SIGINT/SIGTERM; the tree was put back
 
 
