@@ -114,7 +114,7 @@ def test_series_on_a_plain_tree(tmp_path, env):
     assert "step 1\n  step 3\n  step 4\n" in cover           # the shortlog
     assert "files changed" in cover                          # the diffstat
     # the warning is listed with its reason, the summary is ours
-    assert "WARNING:FILE_PATH_CHANGES" in cover
+    assert "patch 0003 WARNING:FILE_PATH_CHANGES" in cover
     assert "covered by drivers/iommu/ in MAINTAINERS" in cover
     assert "*** SUBJECT HERE ***" not in cover and "*** BLURB" not in cover
     first = (out / names[1]).read_text()
@@ -306,13 +306,14 @@ def test_612_series_and_cover_letter(k612):
     patches = sorted(out.glob("v2-*.patch"))
     assert len(patches) == 21                   # cover + 20 (09, 18, 22 left out)
     cover = patches[0].read_text()
-    assert "Subject: [PATCH v2 00/20] iommu: convert the drivers to the size-based" in cover
+    assert "Subject: [PATCH v2 00/20] iommu: Convert the drivers to the size-based" in cover
     for n in (9, 18, 22):
         assert f"step {n:02d}: " in cover
     assert "the riscv driver (drivers/iommu/riscv) is not in this base" in cover
     assert re.search(r"^base-commit: [0-9a-f]{40}$", cover, re.M)
     assert "checkpatch.pl --strict: 0 errors" in cover
     assert "NO REASON RECORDED" not in cover
+    assert "patch 0007 WARNING:FILE_PATH_CHANGES" in cover
     for p in patches[1:]:
         text = p.read_text()
         assert re.search(r"^Subject: \[PATCH v2 \d\d/20\] iommu(/[\w-]+)?: ", text, re.M), p.name
@@ -349,3 +350,15 @@ def test_612_git_am_of_the_series_reproduces_apply(k612, tmp_path):
                        capture_output=True, text=True).stdout.strip()
     assert n == "21"
     assert scope_hash(am) == scope_hash(applied)
+
+
+@pytest.mark.kernel
+def test_series_on_other_bases(tmp_path):
+    """7.x is converted already: nothing to send; 6.1 has no iommu-pages."""
+    from ipm.errors import EXIT_UNSUPPORTED
+    p = tool(ROOT, "series", bases.pristine("7", print), "--out", tmp_path / "o7")
+    assert p.returncode == 0 and "already converted" in p.stdout, p.stderr
+    assert not (tmp_path / "o7").exists()
+    p = tool(ROOT, "series", bases.pristine("6.1", print), "--out", tmp_path / "o61")
+    assert p.returncode == EXIT_UNSUPPORTED and p.stderr.count("\n") == 1
+    assert "unsupported base" in p.stderr

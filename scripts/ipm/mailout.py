@@ -373,13 +373,14 @@ def cover_blurb(built, tree, errors, warnings, checks, table):
     for kind, items in (("ERROR", errors), ("WARNING", warnings), ("CHECK", checks)):
         for name, typ, msg in items:
             why = justify(table, typ, msg) or "NO REASON RECORDED"
-            parts.append(f"  patch {name[:4]} {kind}:{typ}: {msg}")
+            m = re.match(r"(?:v\d+-)?(\d{4})-", name)
+            parts.append(f"  patch {m.group(1) if m else name} {kind}:{typ}: {msg}")
             parts.extend("    " + l for l in textwrap.wrap(why, 68))
     return "\n".join(parts) + "\n"
 
 
 def default_out(version, built):
-    tag = f"v{version}" if version else f"linux-{built.version}-{built.base[:12]}"
+    tag = f"v{version}" if version else f"linux-{built.version}"
     return treemod.cache_root() / "series" / tag
 
 
