@@ -1,11 +1,9 @@
 """A tree stopped midway: 'apply' finds the steps it already has and
 continues from there (ipm/resume.py), on a small fake tree."""
 
-import subprocess
-
 from faketree import make_tree, tool, tree_hash
 from ipm.errors import EXIT_MIXED
-from test_series import NOTHING_RULE, STEPS, project
+from test_series import STEPS, project
 
 HEADER_PATCH2 = """\
 --- a/drivers/iommu/iommu-pages.h

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from faketree import FREE_PAGE_RULE, make_project, make_tree, tool, tree_hash
-from ipm import mailout, manifest, runner
+from ipm import mailout, manifest
 
 # Step 2 finds nothing on the fake tree (a "riscv" step); step 3 is a hand
 # patch that removes iommu_free_page() from the header.

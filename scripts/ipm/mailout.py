@@ -27,12 +27,11 @@ import pathlib
 import re
 import shutil
 import subprocess
-import tempfile
 import textwrap
 import tomllib
 
 from . import runner, tree as treemod
-from .errors import ToolError, EXIT_USAGE, EXIT_FINDINGS
+from .errors import ToolError, EXIT_USAGE
 from .manifest import ROOT
 
 CHECKPATCH_TABLE = ROOT / "check" / "checkpatch.toml"
@@ -266,7 +265,6 @@ class Built:
 
 def build(tree, series, steps, scope, work, name, email, say, on_step=None):
     """Commit STEPS on TREE's base in a repository under WORK; return Built."""
-    from . import detect
     tree = pathlib.Path(tree)
     out = Built()
     out.version = treemod.kernel_version(tree)
