@@ -552,3 +552,29 @@ def test_writes_only_tree_and_cache(tmp_path, series):
     assert listing(home) == home_before
     assert sorted(os.listdir(tmp_path)) == tmp_before
     assert (cache_dir / "runs").is_dir()      # the cache was used
+
+
+# --- on the real base (marker kernel) -----------------------------------------------
+
+@pytest.mark.kernel
+def test_odd_path_on_the_real_base(tmp_path, monkeypatch):
+    """make dry-run and check on a real 6.12 tree whose path has spaces and
+    shell metacharacters (a copy of just what the tool reads)."""
+    from ipm import bases
+    base = bases.pristine("6.12", print)         # from the usual cache
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    tree = tmp_path / ODD_NAME / ODD_NAME
+    for rel in ("Makefile", "Kconfig", "include/linux/iommu.h"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(base / rel, tree / rel)
+    shutil.copytree(base / "drivers/iommu", tree / "drivers/iommu")
+    before = tree_hash(tree)
+    p = subprocess.run(["make", "-s", "-o", "deps", "-C", str(ROOT), "dry-run",
+                        f"KERNEL={tree}", "STEPS=1-2"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert "=== step 02:" in p.stdout and "--- a/drivers/iommu/tegra-smmu.c" in p.stdout
+    p = make(ROOT, "check", tree)
+    # the base is unconverted: check exits 1, which make reports as its 2
+    assert p.returncode == 2 and "Error 1" in p.stderr, p.stderr
+    assert "old API call" in p.stdout
+    assert tree_hash(tree) == before
