@@ -13,6 +13,7 @@ Commands (each also a make target, see README.md):
   check    KERNEL               report old API and struct page uses
   verify   KERNEL               build and sparse-check drivers/iommu
   bisect-check KERNEL [--steps S]  apply the steps one by one to a copy, building each
+  runtime  KERNEL [--arch A] [--base B]  boot base and migrated kernels under QEMU
   fetch    [--version V]        fetch and unpack linux-source-V into the cache
   copy     [--version V] [DEST] a fresh working copy of linux-source-V
   steps                         list the steps
@@ -298,6 +299,11 @@ def cmd_bisect_check(args, series):
     return kbuild.bisect_check(tree, steps, series.scope, say, args.arch)
 
 
+def cmd_runtime(args, series):
+    from ipm import runtime
+    return runtime.runtime(args.kernel, args, say)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """Command line errors are one line too, exit code 2 (usage)."""
 
@@ -339,6 +345,12 @@ def parser():
     s.add_argument("--steps", default="", help="e.g. 1-6 (default: all ready)")
     s.add_argument("--arch", default="x86_64,arm64")
     s.set_defaults(fn=cmd_bisect_check)
+    s = sub.add_parser("runtime")
+    s.add_argument("kernel")
+    s.add_argument("--base", help="unmigrated tree to boot beside it "
+                   "(default: the cached linux-source of the same version)")
+    s.add_argument("--arch", default="x86_64,arm64")
+    s.set_defaults(fn=cmd_runtime)
     s = sub.add_parser("fetch")
     s.add_argument("--version", default=bases.DEFAULT)
     s.set_defaults(fn=cmd_fetch)

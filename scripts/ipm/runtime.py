@@ -415,6 +415,22 @@ def run_group(argv, stdout, env=None, timeout=None):
             proc.wait()
 
 
+def prune_orphans(say):
+    """Remove build directories (and logs) of trees that no longer exist."""
+    for state in sorted((root() / "obj").glob(f"*/{BUILD_STATE}")):
+        try:
+            tree = json.loads(state.read_text()).get("tree")
+        except (OSError, ValueError):
+            continue
+        if tree and not pathlib.Path(tree).exists():
+            obj = state.parent
+            shutil.rmtree(obj, ignore_errors=True)
+            (obj.parent / (obj.name + ".lock")).unlink(missing_ok=True)
+            shutil.rmtree(root() / "logs" / obj.name.rsplit("-", 1)[0],
+                          ignore_errors=True)
+            say(f"removed {obj} (its tree {tree} is gone)")
+
+
 def _sh(s):
     s = str(s)
     if re.fullmatch(r"[A-Za-z0-9_./=:,+-]+", s):
@@ -614,6 +630,7 @@ def runtime(tree, args, say):
             else kbuild.default_base(tree, say))
     kbuild.require_clean(base)
     kernels = (("base", base), ("migrated", tree))
+    prune_orphans(say)
     logdir = root() / "logs" / kbuild.tree_key(tree)
     say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) against base {base}"
         + ("" if mount_ns_available() else
@@ -677,7 +694,7 @@ def table(boots, kernels, say):
     """Both kernels' page figures per scenario: nr_iommu_pages at the start
     (after the first teardown), while mapped, after teardown; the
     secondary page-table counter moves with it (checked)."""
-    rows = sorted({sc for sc, _ in boots})
+    rows = list(dict.fromkeys(sc for sc, _ in boots))
     if not rows:
         return
     say("")
