@@ -21,11 +21,14 @@ A rule without such a line gets every file, as before.  The prefilter
 must be sound: it may keep a file the rule leaves alone, it must never
 drop one the rule could change (or, for a group, one whose facts the
 rule reads).  The fixture tests run each rule through select() too, so
-a positive fixture the prefilter would drop fails its test."""
+a positive fixture the prefilter would drop fails its test.
+IPM_NO_PREFILTER=1 gives every rule every file (to measure the prefilter
+and to compare an apply with and without it)."""
 
 import bisect
 import functools
 import itertools
+import os
 import re
 
 from .csrc import function_at, strip_comments
@@ -68,7 +71,7 @@ def select(rule, cwd, files):
     """The FILES (relative to CWD) that RULE must be given, in order."""
     each, group = declared(rule)
     words = group if rule.together else each
-    if not words:
+    if not words or os.environ.get("IPM_NO_PREFILTER"):
         return list(files)
     texts = _Texts(cwd)
     if words[0].startswith("@"):
@@ -172,22 +175,7 @@ def _bodies(code):
 
 # free-lists.cocci, all files in one group ---------------------------------
 
-# A file without any of these declares no list head, hands nothing to the
-# iommu-pages API, performs no list operation the rule accounts for and
-# holds no entry shape (they all go through ->lru; a list_add() of
-# anything else is no fact of the rule).
-_LIST_TOKENS = frozenset({
-    "list_head", "LIST_HEAD", "LIST_HEAD_INIT", "INIT_LIST_HEAD", "list_empty",
-    "list_splice", "list_splice_tail", "list_splice_init",
-    "list_splice_tail_init", "lru",
-    "iommu_put_pages_list", "iommu_pages_list_add"})
 _GATE = frozenset({"iommu_put_pages_list", "iommu_pages_list_add"})
-_STRUCT_BODY = re.compile(r"\bstruct\s+([A-Za-z_]\w*)\s*\{")
-_LIST_MEMBER = re.compile(r"\bstruct\s+list_head\s+([A-Za-z_]\w*)")
-_LIST_VAR = re.compile(r"\bstruct\s+list_head\s*\*?\s*([A-Za-z_]\w*)"
-                       r"|\bLIST_HEAD\s*\(\s*([A-Za-z_]\w*)\s*\)")
-_PAGE_VAR = re.compile(r"\bstruct\s+page\s*\*\s*([A-Za-z_]\w*)")
-_VOID_FN = re.compile(r"\bstatic\s+(?:inline\s+)?void\s+([A-Za-z_]\w*)\s*\(([^)]*)\)")
 
 
 def _brace_end(text, i):
@@ -200,37 +188,6 @@ def _brace_end(text, i):
             if depth == 0:
                 return j
     return len(text)
-
-
-def _function_of(code, lines, pos):
-    """Function whose parameter or local is declared at POS; "" for a
-    declaration at file scope or in a struct (never a spatch local), None
-    when the function cannot be named (then any function counts)."""
-    lineno = code.count("\n", 0, pos) + 1
-    fn = function_at(lines, lineno)
-    if fn != "<file scope>":
-        return fn
-    depth = 0
-    for j in range(pos, len(code)):
-        c = code[j]
-        if c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth < 0:
-                break
-        elif c in ";{}" and depth == 0:
-            return ""
-    else:
-        return ""
-    # a parameter: a definition if a body follows
-    rest = code[j + 1:]
-    m = re.match(r"[\s\w()]*?\{", rest)
-    if not m or ";" in rest[:m.end()]:
-        return ""
-    body = code.count("\n", 0, j + 1 + m.end()) + 1
-    fn = function_at(lines, body + 1)
-    return None if fn == "<file scope>" else fn
 
 
 def free_lists(texts, files):
