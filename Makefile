@@ -115,6 +115,6 @@ test-fast: deps
 test: deps
 	$(PYTHON) -m pytest -q tests
 
-# Only the QEMU boots (about 30 minutes with cold caches, 5 warm).
+# Only the QEMU boots (about 30 minutes with cold caches, 9 warm).
 test-runtime: deps
 	$(PYTHON) -m pytest -q -m runtime tests

@@ -117,13 +117,16 @@ def test_parse_arches_and_scenarios():
 
 @pytest.fixture(scope="session")
 def migrated():
-    """A fully migrated 6.12 copy at a fixed path in the cache (replaced by
-    the next session), applied with the orchestrator."""
+    """A fully migrated 6.12 copy at a fixed path in the cache, applied
+    with the orchestrator; removed at the end of the session."""
     dest = treemod.cache_root() / "work" / "runtime-migrated-6.12"
     bases.copy("6.12", dest, print)
     p = subprocess.run(TOOL + ["apply", str(dest)], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
-    return dest
+    yield dest
+    # The build directories stay (keyed by this path): the next session's
+    # copy reuses them, and make rebuilds what the apply rewrote.
+    shutil.rmtree(dest, ignore_errors=True)
 
 
 def run_runtime(tree, *extra):
@@ -182,6 +185,10 @@ def test_runtime_fails_on_a_leaking_allocator(migrated):
         assert "runtime: FAIL" in out
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        for d in (treemod.cache_root() / "runtime" / "obj").glob(
-                runtime.kbuild.tree_key(scratch) + "-*"):
-            shutil.rmtree(d, ignore_errors=True)
+        key = runtime.kbuild.tree_key(scratch)
+        for d in (runtime.root() / "obj").glob(key + "-*"):
+            if d.is_dir():
+                shutil.rmtree(d, ignore_errors=True)
+            else:
+                d.unlink(missing_ok=True)
+        shutil.rmtree(runtime.root() / "logs" / key, ignore_errors=True)
