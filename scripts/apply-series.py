@@ -378,6 +378,11 @@ def main(argv=None):
         return e.code
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        # The outcome is decided: a signal from here on must not turn the
+        # exit code into a kill (Python restores the default handlers while
+        # it shuts down).
+        treemod.hold_signals()
 
 
 if __name__ == "__main__":

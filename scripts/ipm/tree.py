@@ -368,6 +368,11 @@ def ignore_late_signals():
         signal.signal(sig, lambda signum, frame: None)
 
 
+def hold_signals():
+    """Block SIGINT and SIGTERM for the rest of the process (its exit)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+
+
 @contextlib.contextmanager
 def signals_blocked():
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
