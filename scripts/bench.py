@@ -117,6 +117,7 @@ def apply_section(series, work, base, rows, data):
     sp_cpu = sum(r["user"] + r["sys"] for s in data["apply"]["steps"] for r in s["spatch"]) \
         + sum(r["user"] + r["sys"] for r in pre)
     say(rows)
+    say(rows, f"steps applied with no manual change: {len(steps)} of {len(series.steps)}")
     say(rows, f"apply, all steps (wall, incl. staging and swap): {total:.1f} s; "
               f"CPU {total_cpu:.1f} s, of which spatch {sp_cpu:.1f} s in {nruns} runs")
     say(rows, f"lower bound (one spatch parse of the {len(changed)} changed files): "
