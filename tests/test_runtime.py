@@ -124,8 +124,10 @@ def migrated():
     p = subprocess.run(TOOL + ["apply", str(dest)], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
     yield dest
-    # The build directories stay (keyed by this path): the next session's
-    # copy reuses them, and make rebuilds what the apply rewrote.
+    # Its build directories stay until a runtime run finds the tree gone
+    # (they are pruned then); the next session's copy at the same path
+    # reuses them if they are still there, else ccache rebuilds them in a
+    # few minutes.
     shutil.rmtree(dest, ignore_errors=True)
 
 

@@ -586,15 +586,17 @@ def boot(sc, arch, image, initrd, say, label, logdir):
     sha = make_disk(disk)
     argv = qemu_argv(sc, arch, image, initrd, disk, sha)
     t0 = time.monotonic()
-    with open(log, "wb") as f:
-        f.write(("# " + " ".join(_sh(a) for a in argv) + "\n").encode())
-        f.flush()
-        rc = run_group(argv, stdout=f, timeout=BOOT_TIMEOUT)
-        timeout = rc is None
+    try:
+        with open(log, "wb") as f:
+            f.write(("# " + " ".join(_sh(a) for a in argv) + "\n").encode())
+            f.flush()
+            rc = run_group(argv, stdout=f, timeout=BOOT_TIMEOUT)
+            timeout = rc is None
+        data = disk.read_bytes()
+    finally:
+        disk.unlink(missing_ok=True)
     secs = time.monotonic() - t0
     console = log.read_text(errors="replace")
-    data = disk.read_bytes()
-    disk.unlink()
     tail = hashlib.sha256(data[DISK_BYTES // 2:]).hexdigest()
     problems, results, figures = evaluate(sc, parse_guest(console), console, tail)
     if data[:DISK_BYTES // 2] != known_half():
