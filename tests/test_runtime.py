@@ -151,6 +151,9 @@ def test_runtime_base_and_migrated_pass(migrated):
         assert verdicts.get((sc, "base")) == "PASS", out
         assert verdicts.get((sc, "migrated")) == "PASS", out
     assert "guest results differ" not in out
+    # the side-by-side table: one row per scenario, figures of both kernels
+    for sc in names:
+        assert re.search(rf"^{sc}\s+\d+ / \+\d+,\+\d+ / \d+,\d+\s+\d+ / ", out, re.M), out
     assert "runtime: PASS" in out
     bench = json.loads((treemod.cache_root() / "bench" / "runtime.json").read_text())
     assert set(bench["build"]) == {"x86_64", "arm64"}
