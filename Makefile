@@ -69,7 +69,8 @@ dry-run:
 series: deps
 	$(need_kernel)
 	@$(TOOL) series "$$IPM_KERNEL" $(steps_opt) $(version_opt) \
-		$(if $(value OUT),--out "$$IPM_OUT")
+		$(if $(value OUT),--out "$$IPM_OUT") \
+		$(if $(value BUILD),--build "$$IPM_ARCHES")
 
 restore:
 	$(need_kernel)

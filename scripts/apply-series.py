@@ -223,6 +223,15 @@ def cmd_series(args, series):
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
                               on_step=lambda step, res: run_line(step, res, say))
         built.applied = f"01-{k:02d}" if k else ""
+        if args.build:
+            from ipm import kbuild
+            arches = [a.strip() for a in args.build.split(",") if a.strip()]
+            kbuild.parse_arches(args.build)      # refuse an unknown name now
+            say(f"series: building every step for {', '.join(arches)} (bisect-check)")
+            code = kbuild.bisect_check(tree, steps, series.scope, say, arch=args.build)
+            if code != EXIT_OK:
+                return code
+            built.build_checked = arches
         out = mailout.prepare_out(args.out or mailout.default_out(args.version, built))
         paths, errors, warnings, checks = mailout.format_patches(
             built, series, args.version, out, tree, table, say)
@@ -330,6 +339,9 @@ def parser():
         if name == "series":
             s.add_argument("--out", help="directory for the patch files "
                            "(default: <cache>/series/vN or the base's name)")
+            s.add_argument("--build", metavar="ARCHES", default="",
+                           help="also build every step (bisect-check) for ARCHES, "
+                           "e.g. x86_64,arm64, and say so in the cover letter")
     for name, fn in (("restore", cmd_restore), ("check", cmd_check)):
         s = sub.add_parser(name)
         s.add_argument("kernel")

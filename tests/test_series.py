@@ -117,6 +117,7 @@ def test_series_on_a_plain_tree(tmp_path, env):
     assert "patch 0003 WARNING:FILE_PATH_CHANGES" in cover
     assert "covered by drivers/iommu/ in MAINTAINERS" in cover
     assert "*** SUBJECT HERE ***" not in cover and "*** BLURB" not in cover
+    assert "built on its own" not in cover          # only said after --build
     first = (out / names[1]).read_text()
     assert "Subject: [PATCH 1/3] step 1" in first
     assert "From: Ann Example <ann@example.org>" in first
@@ -291,7 +292,8 @@ def k612(tmp_path_factory):
     base = bases.pristine("6.12", print)
     tmp = tmp_path_factory.mktemp("series612")
     out = tmp / "out"
-    p = tool(ROOT, "series", base, "--out", out, "--version", "2")
+    # --build: every commit is built (x86_64 here; bisect-check covers arm64)
+    p = tool(ROOT, "series", base, "--out", out, "--version", "2", "--build", "x86_64")
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr
     tree = mini_copy(base, tmp / "applied")
     first = tool(ROOT, "apply", tree, "--steps", "1-10")
@@ -312,6 +314,8 @@ def test_612_series_and_cover_letter(k612):
     assert "the riscv driver (drivers/iommu/riscv) is not in this base" in cover
     assert re.search(r"^base-commit: [0-9a-f]{40}$", cover, re.M)
     assert "checkpatch.pl --strict: 0 errors" in cover
+    assert "Each patch was built on its own (drivers/iommu with -Werror, x86_64)." in cover
+    assert "bisect-check: PASS" in stdout
     assert "NO REASON RECORDED" not in cover
     assert "patch 0007 WARNING:FILE_PATH_CHANGES" in cover
     for p in patches[1:]:

@@ -52,8 +52,7 @@ ownership of the memory descriptor and of the free-list type:
   - the allocator moves out of line into iommu-pages.c and describes its
     memory with struct ioptdesc over folios; it refuses __GFP_HIGHMEM.
 
-Every patch builds on its own: the generating tool builds drivers/iommu
-for x86_64 and arm64 after each step (make bisect-check).  Driver-specific
+Driver-specific
 sizes (queue and table sizes, alignment needs of small top-level tables)
 are kept as the hardware requires; the tegra page directory and page
 tables get types of their own instead of struct page handles.
@@ -261,6 +260,7 @@ class Built:
         self.repo = None
         self.version = None     # kernel version of the base
         self.applied = ""       # e.g. "01-10": steps found already applied
+        self.build_checked = []  # arches every commit was built for (--build)
 
 
 def build(tree, series, steps, scope, work, name, email, say, on_step=None):
@@ -356,6 +356,9 @@ def format_patches(built, series, version, dest, tree, table, say):
 def cover_blurb(built, tree, errors, warnings, checks, table):
     parts = [SUMMARY]
     parts.append(f"The series applies to Linux {built.version} (base-commit below).")
+    if built.build_checked:
+        parts.append("Each patch was built on its own (drivers/iommu with -Werror, "
+                     f"{' and '.join(built.build_checked)}).")
     if built.skipped:
         parts.append("\nSteps of the conversion left out because they change "
                      "nothing on this base:")
