@@ -103,9 +103,13 @@ copy:
 steps:
 	@$(TOOL) steps
 
-# Figures, not tests: apply time per step against spatch's lower bound, check.
+# Figures, not tests (see README): apply per step against spatch's lower
+# bound, check, plain patches on a moved base; FULL=1 adds verify and
+# bisect-check (minutes).  GNU time gives the CPU time and peak RSS of
+# each spatch run.
+PACKAGES += time
 bench: deps
-	@$(PYTHON) scripts/bench.py
+	@$(PYTHON) scripts/bench.py $(if $(filter-out 0,$(value FULL)),--full)
 
 # Unit and fixture tests only (seconds).
 test-fast: deps

@@ -214,7 +214,7 @@ def whole_tree(tree):
     p = subprocess.run(["grep", "-rlwE", "--include=*.c", "--include=*.h",
                         "|".join(API_NAMES), "."], cwd=tree, capture_output=True, text=True)
     files = sorted(l[2:] if l.startswith("./") else l for l in p.stdout.splitlines())
-    n = subprocess.run(f"find . -name '*.[ch]' -type f | wc -l", shell=True, cwd=tree,
+    n = subprocess.run("find . -name '*.[ch]' -type f | wc -l", shell=True, cwd=tree,
                        capture_output=True, text=True).stdout.strip()
     t1 = time.monotonic()
     findings, allowed, _ = checker.scan(tree, files)
@@ -328,7 +328,7 @@ def drift_section(series, base, rows, data):
     for rel, _, _, what in drift_edits():
         if what:
             say(rows, f"  drift: {rel}: {what}")
-    say(rows, f"tool on the moved base: "
+    say(rows, "tool on the moved base: "
               + (f"all {len(series.steps)} steps apply, check finds {findings}"
                  if tool_ok else f"FAILED: {tool_err}"))
     say(rows, f"plain patches (the tool's per-step diffs on {VERSION}, patch -p1 -F0, "
@@ -350,16 +350,21 @@ def verify_section(series, base, work, rows, data):
     say(rows)
     builds = treemod.cache_root() / "builds"
     had = set(os.listdir(builds)) if builds.is_dir() else set()
-    say(rows, f"== verify and bisect-check (load {load():.1f}; build directories "
-              f"already in the cache: {len(had)})")
+    say(rows, f"== verify and bisect-check (load {load():.1f})")
     p, wall, c = timed(TOOL + ["verify", str(work)])
+    cold = {d for d in set(os.listdir(builds)) - had if not d.endswith(".lock")} \
+        if builds.is_dir() else set()
     say(rows, f"verify on the migrated copy: {'PASS' if p.returncode == 0 else 'FAIL'} "
-              f"in {wall:.0f} s wall, {c:.0f} s CPU")
+              f"in {wall:.0f} s wall, {c:.0f} s CPU ("
+              + (f"cold: new build directories {', '.join(sorted(cold))}" if cold
+                 else "warm: build directories reused") + ")")
     ver = [(a, k, float(s)) for a, k, _, s in _RESULT.findall(p.stdout)]
     for a, k, s in ver:
         say(rows, f"  {a:<7} {k:<8} {s:7.1f} s")
+    had = set(os.listdir(builds)) if builds.is_dir() else set()
     p, bwall, bc = timed(TOOL + ["bisect-check", str(base)])
-    new = set(os.listdir(builds)) - had if builds.is_dir() else set()
+    new = {d for d in set(os.listdir(builds)) - had if not d.endswith(".lock")} \
+        if builds.is_dir() else set()
     say(rows, f"bisect-check on the base: {'PASS' if p.returncode == 0 else 'FAIL'} in "
               f"{bwall:.0f} s wall, {bc:.0f} s CPU ("
               + ("cold: new build directories " + ", ".join(sorted(new)) if new else
