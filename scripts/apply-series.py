@@ -20,12 +20,10 @@ Commands (each also a make target, see README.md):
 """
 
 import argparse
-import os
 import pathlib
 import shutil
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 

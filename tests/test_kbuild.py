@@ -10,7 +10,6 @@ import types
 
 import pytest
 
-from conftest import ROOT
 from ipm import kbuild, tree as treemod
 from ipm.errors import ToolError, EXIT_NO_TOOL
 
@@ -78,7 +77,7 @@ def test_parse_sparse_strips_positions_inside_text():
 def test_parse_sparse_relative_paths_are_taken_from_the_build_dir():
     log = "drivers/iommu/a.c:1:1: warning: w\n"
     assert kbuild.parse_sparse(log, SRC, OBJ)[0].file == "drivers/iommu/a.c"
-    log = f"../linux/drivers/iommu/a.c:1:1: warning: w\n"
+    log = "../linux/drivers/iommu/a.c:1:1: warning: w\n"
     assert kbuild.parse_sparse(log, SRC, "/k/build")[0].file == "drivers/iommu/a.c"
 
 

@@ -3,13 +3,11 @@
 The base is fetched with apt into the cache on first use; every test works
 on copies.  Run alone with: make test PYTEST_ARGS='-m kernel'."""
 
-import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from conftest import ROOT
 from faketree import (FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
                       tool, tree_hash)
 from ipm import manifest

@@ -9,19 +9,17 @@ failure report).  Rerun one with IPM_RELIABILITY_SEED=N, make it longer
 with IPM_RELIABILITY_RUNS=N."""
 
 import os
-import pathlib
 import random
 import shlex
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from conftest import ROOT
-from faketree import (DRIVER, FREE_PAGE_RULE, make_project, make_series_tree,
+from faketree import (FREE_PAGE_RULE, make_project, make_series_tree,
                       make_tree, series_steps, tool, tree_hash)
 from ipm import errors
 from ipm.errors import (EXIT_BUSY, EXIT_DIRTY, EXIT_FINDINGS, EXIT_INTERRUPTED,

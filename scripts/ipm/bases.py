@@ -118,7 +118,7 @@ def pristine(version=DEFAULT, out=print):
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     src = f"./usr/src/{pkg}.tar.xz"
-    _run(["sh", "-c", f'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"',
+    _run(["sh", "-c", 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"',
           "sh", deb, str(tmp), src], "dpkg-deb")
     _run(["tar", "-xJf", str(tmp / src), "-C", str(tmp)], "tar")
     os.unlink(tmp / src)

@@ -357,7 +357,7 @@ def _build(tree, arch, obj, say, label):
         src.mkdir(parents=True, exist_ok=True)
     cc = f"ccache {arch.cross}gcc"
     make = ["make", "-C", str(src), f"O={obj}", f"ARCH={arch.make_arch}",
-            f"CC={cc}", f"HOSTCC=ccache gcc"]
+            f"CC={cc}", "HOSTCC=ccache gcc"]
     if arch.cross:
         make.append(f"CROSS_COMPILE={arch.cross}")
     jobs = kbuild._jobs()
