@@ -7,6 +7,7 @@ import pathlib
 import shutil
 import subprocess
 import textwrap
+import time
 
 from conftest import ROOT
 
@@ -222,3 +223,17 @@ def tree_hash(path):
 
 def dedent(s):
     return textwrap.dedent(s)
+
+
+def wait_for(proc, text, timeout=60):
+    """Read PROC's stdout lines until one contains TEXT; return them."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if text in line:
+            return seen
+    raise AssertionError(f"never saw {text!r}; got {seen}")

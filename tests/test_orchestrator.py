@@ -9,7 +9,7 @@ import time
 import pytest
 
 from faketree import (FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
-                      tool, tree_hash)
+                      tool, tree_hash, wait_for)
 from ipm import manifest
 from ipm.errors import ToolError
 
@@ -216,17 +216,6 @@ def start(proj, *args, env=None):
                             stderr=subprocess.PIPE, text=True, env=e)
 
 
-def wait_for(proc, text, timeout=60):
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            return seen
-    raise AssertionError(f"never saw {text!r}; got {seen}")
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])

@@ -20,7 +20,8 @@ import pytest
 
 from conftest import ROOT
 from faketree import (FREE_PAGE_RULE, make_project, make_series_tree,
-                      make_tree, series_steps, tool, tree_hash)
+                      make_tree, series_steps, tool, tree_hash,
+                      wait_for)
 from ipm import errors
 from ipm.errors import (EXIT_BUSY, EXIT_DIRTY, EXIT_FINDINGS, EXIT_INTERRUPTED,
                         EXIT_MANIFEST, EXIT_NO_PATH, EXIT_NO_TOOL,
@@ -371,17 +372,6 @@ def start(proj, *args, env=None):
                             start_new_session=True)
 
 
-def read_until(proc, text, timeout=60):
-    seen = []
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        seen.append(line)
-        if text in line:
-            return seen
-    raise AssertionError(f"never saw {text!r}; got {seen}")
 
 
 @pytest.mark.parametrize("when", ["applying", "writing"])
@@ -391,7 +381,7 @@ def test_second_run_is_refused_and_first_completes(tmp_path, cache, series, when
     proj = series[0]
     tree = fresh(series, tmp_path / "linux")
     first = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.3"})
-    read_until(first, when)
+    wait_for(first, when)
     for cmd in ("apply", "restore"):
         p = tool(proj, cmd, tree)
         one_line_error(p, EXIT_BUSY, "another run is working on this tree")
@@ -462,7 +452,7 @@ def test_signals_at_random_moments(tmp_path, cache, series):
         proc = start(proj, "apply", tree, env=env)
         seen = []
         if in_swap:
-            seen = read_until(proc, "writing")
+            seen = wait_for(proc, "writing")
             wait = rnd.uniform(0, delay * (nfiles - 1))
         else:
             wait = rnd.uniform(0, span * 1.2)

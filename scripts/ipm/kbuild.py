@@ -80,18 +80,20 @@ ARCHES = {
 }
 
 
-def parse_arches(spec):
-    """'x86_64,arm64' -> [Arch, Arch]; a ToolError for an unknown name."""
+def parse_arches(spec, table=None):
+    """'x86_64,arm64' -> [Arch, Arch] from TABLE (default: ARCHES, the build
+    architectures); a ToolError for an unknown name."""
+    table = ARCHES if table is None else table
     names = [s.strip() for s in (spec or "").split(",") if s.strip()]
     if not names:
-        raise ToolError("--arch: give at least one of " + ", ".join(ARCHES))
+        raise ToolError("--arch: give at least one of " + ", ".join(table))
     out = []
     for n in names:
-        if n not in ARCHES:
+        if n not in table:
             raise ToolError(f"--arch: unknown architecture {n!r} "
-                            f"(known: {', '.join(ARCHES)})")
-        if ARCHES[n] not in out:
-            out.append(ARCHES[n])
+                            f"(known: {', '.join(table)})")
+        if table[n] not in out:
+            out.append(table[n])
     return out
 
 

@@ -136,17 +136,7 @@ BAD_CONSOLE = re.compile(
 
 
 def parse_arches(spec):
-    names = [s.strip() for s in (spec or "").split(",") if s.strip()]
-    if not names:
-        raise ToolError("--arch: give at least one of " + ", ".join(RARCHES))
-    out = []
-    for n in names:
-        if n not in RARCHES:
-            raise ToolError(f"--arch: unknown architecture {n!r} "
-                            f"(known: {', '.join(RARCHES)})")
-        if RARCHES[n] not in out:
-            out.append(RARCHES[n])
-    return out
+    return kbuild.parse_arches(spec, RARCHES)
 
 
 def scenarios(arches):
