@@ -61,6 +61,17 @@ def test_manifest_rejects_misnumbered_step(tmp_path):
         manifest.load(proj / "series.toml")
 
 
+@pytest.mark.parametrize("paths", ['"drivers/iommu/amd/"', '["/abs/"]', '["../x/"]', '[""]', '[1]'])
+def test_manifest_rejects_bad_rule_paths(tmp_path, paths):
+    proj = make_project(tmp_path / "p", [{"rules": {"a.cocci": FREE_PAGE_RULE}}])
+    text = (proj / "series.toml").read_text().replace(
+        'rules = ["01-s1/a.cocci"]', f'rules = [{{file = "01-s1/a.cocci", paths = {paths}}}]')
+    assert "paths =" in text
+    (proj / "series.toml").write_text(text)
+    with pytest.raises(ToolError, match="step 1: paths must be a list of relative paths"):
+        manifest.load(proj / "series.toml")
+
+
 def test_manifest_requires_why_for_patches(tmp_path):
     proj = make_project(tmp_path / "p", [{"patches": {"x.patch": ""}}])
     text = (proj / "series.toml").read_text().replace('why = "test"', 'why = ""')

@@ -133,3 +133,16 @@ def test_real_rules_declare_known_filters():
             if words and words[0].startswith("@"):
                 assert (words[0], bool(r.together)) in prefilter.COMPUTED, (step.name, r.name)
     assert pathlib.Path(prefilter.__file__).is_file()
+
+
+def test_manifest_paths_come_first_and_stay_without_prefilter(tmp_path, monkeypatch):
+    tree = tmp_path / "t"
+    files = write(tree, {"drivers/iommu/amd/a.c": "alpha\n", "drivers/iommu/b.c": "alpha\n",
+                         "include/linux/iommu.h": "alpha\n"})
+    p = tmp_path / "r.cocci"
+    p.write_text("// Prefilter: alpha\nvirtual patch\n")
+    r = manifest.Rule(p, paths=("drivers/iommu/amd/", "include/linux/iommu.h"))
+    assert prefilter.select(r, tree, files) == ["drivers/iommu/amd/a.c", "include/linux/iommu.h"]
+    assert not r.takes("drivers/iommu/amd.c")       # a directory, not a name prefix
+    monkeypatch.setenv("IPM_NO_PREFILTER", "1")
+    assert prefilter.select(r, tree, files) == ["drivers/iommu/amd/a.c", "include/linux/iommu.h"]

@@ -24,10 +24,17 @@ class Rule:
     path: pathlib.Path
     together: bool = False   # all files of the scope in one spatch group
     define: tuple = ()       # (name, value) pairs passed as -D name=value
+    paths: tuple = ()        # directories (ending in /) or files it may
+                             # change; empty: the whole scope
 
     @property
     def name(self):
         return self.path.name
+
+    def takes(self, rel):
+        """Whether the rule is given the scope file REL."""
+        return not self.paths or any(
+            rel.startswith(p) if p.endswith("/") else rel == p for p in self.paths)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,8 +116,9 @@ def load(path=MANIFEST, root=None):
 
 def _rule(entry, root, where):
     """A rules entry: "NN-slug/x.cocci" or a table with file, and optionally
-    together = true and define = {name = "value"} (spatch -D name=value,
-    read in the rule as `v << virtual.name;`)."""
+    together = true, define = {name = "value"} (spatch -D name=value,
+    read in the rule as `v << virtual.name;`) and paths = ["dir/", "file"]
+    (the rule is given only those files of the scope)."""
     if isinstance(entry, str):
         return Rule(root / "cocci" / entry)
     if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
@@ -119,8 +127,13 @@ def _rule(entry, root, where):
     if not isinstance(define, dict) or not all(
             re.fullmatch(r"[A-Za-z_]\w*", k) and isinstance(v, str) for k, v in define.items()):
         raise ToolError(f"{where}: define must map names to strings", EXIT_MANIFEST)
+    paths = entry.get("paths", [])
+    if not isinstance(paths, list) or not all(
+            isinstance(d, str) and d and not d.startswith("/") and ".." not in d.split("/")
+            for d in paths):
+        raise ToolError(f"{where}: paths must be a list of relative paths", EXIT_MANIFEST)
     return Rule(root / "cocci" / entry["file"], bool(entry.get("together")),
-                tuple(sorted(define.items())))
+                tuple(sorted(define.items())), tuple(paths))
 
 
 def parse_steps(spec, nsteps=NSTEPS):

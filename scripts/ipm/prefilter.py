@@ -68,7 +68,11 @@ def describe(rule):
 
 
 def select(rule, cwd, files):
-    """The FILES (relative to CWD) that RULE must be given, in order."""
+    """The FILES (relative to CWD) that RULE must be given, in order.
+
+    First the manifest's paths of the rule (the files a step may change
+    at all), then the rule's own prefilter."""
+    files = [f for f in files if rule.takes(f)]
     each, group = declared(rule)
     words = group if rule.together else each
     if not words or os.environ.get("IPM_NO_PREFILTER"):
