@@ -280,3 +280,59 @@ def test_sigkill_while_writing_leaves_journal_and_restore_undoes_it(tmp_path, ca
     assert tree_hash(tree) == before
     p = tool(proj, "apply", tree)
     assert p.returncode == 0, p.stderr
+
+
+# --- gone patterns --------------------------------------------------------------
+
+LEFTOVER_SRC = """\
+/* iommu_free_page(x) in a comment is not a call site */
+\fstatic void a(void)
+{
+\tiommu_free_page(p);
+\tlist_add(&virt_to_page(v)->lru,
+\t\t &list->pages);
+\tlist_add(&virt_to_page(v)->lru, freelist);
+\tx = "iommu_free_page(";
+}
+"""
+
+
+def naive_leftovers(stage, files, patterns):
+    """The definition: every line of the comment-stripped text, every pattern."""
+    from ipm.csrc import function_at, strip_comments
+    out = []
+    for rel in files:
+        text = (stage / rel).read_text()
+        code, raw = strip_comments(text).split("\n"), text.split("\n")
+        for i, line in enumerate(code):
+            if any(p.search(line) for p in patterns):
+                out.append((rel, i + 1, function_at(raw, i + 1), raw[i].strip()))
+    return out
+
+
+@pytest.mark.parametrize("patterns", [
+    [r"\biommu_free_page\b"],
+    [r"\blist_add(_tail)?\(\s*&virt_to_page\([^;]*\)->lru\s*,(?!\s*&\s*\w+->pages\s*\))"],
+    [r"\biommu_free_page\b", r"->lru\s*,$", r"(a|b)\("],     # the last has no literal
+    [r"nothing_like_this"],
+])
+def test_leftovers_finds_what_a_line_by_line_scan_finds(tmp_path, patterns):
+    from ipm import runner
+    import re
+    (tmp_path / "a.c").write_text(LEFTOVER_SRC)
+    (tmp_path / "b.h").write_text("int iommu_free_pages;\n")
+    pats = [re.compile(p) for p in patterns]
+    got = runner.leftovers(tmp_path, ["a.c", "b.h"], pats)
+    assert got == naive_leftovers(tmp_path, ["a.c", "b.h"], pats)
+    if patterns[0] == r"\biommu_free_page\b":
+        assert 4 in [g[1] for g in got]     # after a form feed: lines of the file
+
+
+def test_required_literal():
+    from ipm import runner
+    import re
+    assert runner.required_literal(re.compile(r"\bstruct page \*pd;")) == "struct page *pd;"
+    assert runner.required_literal(re.compile(r"(a|b)_xyz\(")) == "_xyz("
+    assert runner.required_literal(re.compile(r"(alpha|beta)")) is None
+    assert runner.required_literal(re.compile(r"ab")) is None
+    assert runner.required_literal(re.compile(r"abcdef", re.I)) is None

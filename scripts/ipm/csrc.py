@@ -1,5 +1,6 @@
 """Just enough knowledge of kernel-style C to name the function of a line."""
 
+import functools
 import re
 
 _IDENT_BEFORE_PAREN = re.compile(r"([A-Za-z_]\w*)\s*\(")
@@ -26,6 +27,9 @@ def function_at(lines, lineno):
     return "<file scope>"
 
 
+# Cached by the text: each step of an apply asks again for the files the
+# step before left as they were.
+@functools.lru_cache(maxsize=256)
 def strip_comments(text):
     """Blank out comments and string literals, keeping line numbers."""
     def blank(m):

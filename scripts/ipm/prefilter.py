@@ -112,8 +112,15 @@ class _Texts:
     def idents(self, rel):
         """Every identifier of the raw text, comments included."""
         if rel not in self._ids:
-            self._ids[rel] = frozenset(_IDENT.findall(self.raw(rel)))
+            self._ids[rel] = _idents(self.raw(rel))
         return self._ids[rel]
+
+
+# Keyed by the text itself: a step leaves most files as they were, and
+# the next rule or step asks again (strip_comments() is cached the same way).
+@functools.lru_cache(maxsize=4096)
+def _idents(text):
+    return frozenset(_IDENT.findall(text))
 
 
 def _top_args(text, lparen):

@@ -2,6 +2,8 @@
 
 import pathlib
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 import subprocess
 import tempfile
 import time
@@ -92,18 +94,55 @@ def leftovers(stage, files, patterns):
     # one alternation tested per line is the same test as any() over the
     # patterns (they carry no flags, groups are not read), 3x faster
     anyof = re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    # A pattern matches within one line, so a line it matches holds the
+    # pattern's required literal: only those lines are tested (and a file
+    # without any such literal is not even stripped of its comments).
+    needles = [required_literal(p) for p in patterns]
+    near = None if None in needles else \
+        re.compile("|".join(re.escape(n) for n in sorted(set(needles))))
     for rel in files:
         if not SOURCE.search(rel):
             continue
         text = (stage / rel).read_text(errors="replace")
-        code = strip_comments(text).splitlines()
-        if next(filter(anyof.search, code), None) is None:
+        if near and not near.search(text):
             continue
-        raw = text.splitlines()
-        for i, line in enumerate(code, 1):
-            if anyof.search(line):
-                out.append((rel, i, function_at(raw, i), raw[i - 1].strip()))
+        code = strip_comments(text)
+        lines = code.split("\n")
+        if near:
+            cand, n, last = [], 0, 0
+            for m in near.finditer(code):
+                n += code.count("\n", last, m.start())
+                last = m.start()
+                if not cand or cand[-1] != n:
+                    cand.append(n)
+        else:
+            cand = range(len(lines))
+        hits = [i for i in cand if anyof.search(lines[i])]
+        if hits:
+            raw = text.split("\n")
+            out += [(rel, i + 1, function_at(raw, i + 1), raw[i].strip()) for i in hits]
     return out
+
+
+def required_literal(pattern, shortest=3):
+    """A string that every match of PATTERN contains, or None.
+
+    The longest run of plain characters at the top level of the regular
+    expression (outside groups, alternatives and repeats); None when there
+    is none of SHORTEST characters or more, or for a case-blind pattern."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        items = re_parser.parse(pattern.pattern).data
+    except Exception:       # a private module: never fail a step over it
+        return None
+    best, run = "", ""
+    for op, arg in items + [(None, None)]:
+        if op is re_constants.LITERAL:
+            run += chr(arg)
+            continue
+        best, run = max(best, run, key=len), ""
+    return best if len(best) >= shortest else None
 
 
 def run_step(step, stage, scope):

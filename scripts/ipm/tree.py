@@ -107,25 +107,28 @@ def kernel_version(tree):
 
 def scope_files(tree, scope):
     """Relative paths of the regular files in scope, sorted."""
-    tree = pathlib.Path(tree)
+    tree = os.fspath(tree)
     out = []
     for s in scope:
-        p = tree / s
-        if p.is_file():
+        p = os.path.join(tree, s)
+        if os.path.isfile(p):
             out.append(s)
-        elif p.is_dir():
+        elif os.path.isdir(p):
             for dirpath, dirnames, filenames in os.walk(p):
-                dirnames.sort()
+                rel = os.path.relpath(dirpath, tree)
                 for f in filenames:
-                    full = pathlib.Path(dirpath) / f
-                    if full.is_file() and not full.is_symlink():
-                        out.append(str(full.relative_to(tree)))
+                    full = os.path.join(dirpath, f)
+                    if os.path.isfile(full) and not os.path.islink(full):
+                        out.append(os.path.join(rel, f))
     return sorted(out)
 
 
 def read_scope(tree, scope):
-    tree = pathlib.Path(tree)
-    return {rel: (tree / rel).read_bytes() for rel in scope_files(tree, scope)}
+    out = {}
+    for rel in scope_files(tree, scope):
+        with open(os.path.join(tree, rel), "rb") as fh:
+            out[rel] = fh.read()
+    return out
 
 
 def copy_scope(src, dst, scope):
