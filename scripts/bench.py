@@ -132,19 +132,38 @@ def apply_section(series, work, base, rows, data):
 
 
 def _runs_per_step(series, runs):
-    """Attribute the IPM_SPATCH_WRAP lines (rule files wall user sys rss),
-    to the steps whose rules they are, matching from the end (a rule the
-    prefilter skipped has no line; runs before the steps, such as the
-    probe for steps already applied, are left over under key 0)."""
+    """Attribute the IPM_SPATCH_WRAP lines (rule files wall user sys rss)
+    to the steps whose rules they are, matching from the end.  A line may
+    name one rule or several joined by '+' (the rules of a step batched in
+    one spatch run); a rule the prefilter skipped has no line; runs before
+    the steps, such as the probe for steps already applied, are left over
+    under key 0."""
     out, i = {}, len(runs) - 1
     for step in reversed(series.steps):
-        for rule in reversed(step.rules):
-            if i >= 0 and runs[i][0] == rule.name:
-                out.setdefault(step.number, []).insert(0, _run(runs[i]))
-                i -= 1
+        names = [r.name for r in step.rules]
+        j = len(names)
+        while i >= 0:
+            k = _match_back(names[:j], runs[i][0].split("+"))
+            if k is None:
+                break
+            out.setdefault(step.number, []).insert(0, _run(runs[i]))
+            i, j = i - 1, k
     if i >= 0:
         out[0] = [_run(r) for r in runs[:i + 1]]
     return out
+
+
+def _match_back(names, parts):
+    """Index in NAMES of the first of PARTS, when PARTS are names of NAMES
+    in order (some skipped), matched as late as possible; else None."""
+    j = len(names)
+    for part in reversed(parts):
+        while j > 0 and names[j - 1] != part:
+            j -= 1
+        if j == 0:
+            return None
+        j -= 1
+    return j
 
 
 def _run(fields):
@@ -173,6 +192,59 @@ def spatch_startup(base):
                                      "include/linux/iommu-helper.h"]
         best = min(timed(argv, cwd=base)[1] for _ in range(3))
     return best
+
+
+# --- floor -------------------------------------------------------------------
+
+def floor_section(series, base, rows, data):
+    """The least that a tool running spatch once per step can cost: each
+    step parses, once, only the files its rules change (files its hand
+    patches also touch are left out, so this is an under-estimate), on
+    the tree as that step finds it; no matching, no start-up beyond one
+    spatch per step.  Two in-process runs of the series: the first finds
+    the files, the second times their parse before each step."""
+    say(rows)
+    say(rows, f"== floor of a per-step run (load {load():.1f})")
+    root = treemod.cache_root() / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="bench-floor.", dir=root) as tmp:
+        tmp = pathlib.Path(tmp)
+        first = tmp / "first"
+        treemod.copy_scope(base, first, series.scope)
+        ruled = {}
+        for n, res in run_steps(series, first).items():
+            step = series.step(n)
+            patched = {m for pt in step.patches
+                       for m in re.findall(r"^\+\+\+ b/(\S+)", pt.path.read_text(), re.M)}
+            files = [f for f, new in sorted(res.changes.items())
+                     if step.rules and f.endswith((".c", ".h")) and new is not None
+                     and f in res.before and f not in patched]
+            if files:
+                ruled[n] = files
+        second = tmp / "second"
+        treemod.copy_scope(base, second, series.scope)
+        per = {}
+
+        def parse(step):
+            if step.number in ruled:
+                per[step.number] = lower_bound(second, ruled[step.number])
+
+        run_steps(series, second, parse)
+    wall = sum(w for w, _ in per.values())
+    cpu_s = sum(c for _, c in per.values())
+    nparse = sum(len(f) for f in ruled.values())
+    distinct = len({f for fs in ruled.values() for f in fs})
+    a = data["apply"]
+    data["floor"] = {"wall": wall, "cpu": cpu_s, "parses": nparse, "files": distinct,
+                     "steps": {n: {"files": ruled[n], "wall": w, "cpu": c}
+                               for n, (w, c) in per.items()}}
+    say(rows, "steps whose rules change files: " + ", ".join(
+        f"{n:02d} ({len(ruled[n])})" for n in sorted(ruled)))
+    say(rows, f"one parse of those files per step: {nparse} parses of {distinct} distinct "
+              f"files, {wall:.1f} s wall, {cpu_s:.1f} s CPU")
+    say(rows, f"floor / lower bound: {wall / a['bound_wall']:.1f} (wall), "
+              f"{cpu_s / a['bound_cpu']:.1f} (CPU); apply / floor: "
+              f"{a['wall'] / wall:.1f} (wall), {a['cpu'] / cpu_s:.1f} (CPU)")
 
 
 # --- check -------------------------------------------------------------------
@@ -403,6 +475,7 @@ def main(argv=None):
     say(rows, f"make bench, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; "
               f"{data['uptime']}")
     apply_section(series, work, base, rows, data)
+    floor_section(series, base, rows, data)
     check_section(series, base, work, rows, data)
     drift_section(series, base, rows, data)
     if args.full:
