@@ -26,6 +26,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: tegra_smmu_as
+// (every change needs the gate pts: its E is typed by the file itself, --no-includes)
 
 virtual patch
 virtual context

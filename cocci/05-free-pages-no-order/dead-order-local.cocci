@@ -16,6 +16,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_free_pages
 
 virtual patch
 virtual context

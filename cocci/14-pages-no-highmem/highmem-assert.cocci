@@ -15,6 +15,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: __GFP_HIGHMEM
 
 virtual patch
 virtual context

@@ -24,6 +24,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_alloc_pages_node
+// (the helper h's call: the callers' rules need h's match in the same file)
 
 virtual patch
 virtual context

@@ -12,6 +12,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: get_order
 
 virtual patch
 virtual context

@@ -11,6 +11,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_alloc_pages_sz
 
 virtual patch
 virtual context

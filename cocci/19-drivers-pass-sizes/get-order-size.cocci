@@ -20,6 +20,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: get_order
+// (both rewrites need get_order(); either allocator name would do too)
 
 virtual patch
 virtual context

@@ -17,6 +17,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_alloc_pages_node
+// (the gate q's call: the other rewrites need q's match)
 
 virtual patch
 virtual context

@@ -15,6 +15,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_alloc_page_node
 
 virtual patch
 virtual context

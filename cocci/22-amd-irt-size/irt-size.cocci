@@ -23,6 +23,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
+// Prefilter: iommu_alloc_pages_node
+// (the helper's call: every rewrite needs the helper matched in the same file)
 
 virtual patch
 virtual context
