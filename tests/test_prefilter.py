@@ -34,6 +34,14 @@ def test_header_lines_add_up_and_select_by_identifier(tmp_path):
     assert prefilter.select(r, tree, files) == ["a.c", "c.h"]
 
 
+def test_a_term_with_plus_needs_all_its_names(tmp_path):
+    r = rule(tmp_path, "// Prefilter: alpha+beta gamma\n")
+    tree = tmp_path / "t"
+    files = write(tree, {"a.c": "alpha(beta);\n", "b.c": "alpha();\n", "c.c": "gamma;\n",
+                         "d.c": "beta;\n"})
+    assert prefilter.select(r, tree, files) == ["a.c", "c.c"]
+
+
 def test_no_header_or_switched_off_gives_every_file(tmp_path, monkeypatch):
     tree = tmp_path / "t"
     files = write(tree, {"a.c": "x\n", "b.c": "y\n"})

@@ -21,7 +21,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: get_order
+// Prefilter: get_order+PAGE_SHIFT get_order+PAGE_SIZE
 
 virtual patch
 virtual context

@@ -20,8 +20,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: get_order
-// (both rewrites need get_order(); either allocator name would do too)
+// Prefilter: get_order+iommu_alloc_pages get_order+iommu_alloc_pages_node
+// (each rewrite needs get_order() and one of the allocators)
 
 virtual patch
 virtual context

@@ -20,8 +20,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: iommu_alloc_pages_node_sz iommu_free_pages
-// (one name of each rewrite: the alloc one and the free one)
+// Prefilter: iommu_alloc_pages_node_sz+alloc iommu_free_pages+free
+// (the names of each rewrite: the alloc one and the free one)
 
 virtual patch
 virtual context

@@ -6,11 +6,12 @@ gate rule, and then parses and matches every file: that was most of the
 time of an apply.  A rule can say in its header which files are worth
 giving it:
 
-  // Prefilter: NAME NAME ...   (each file on its own; lines add up)
-      a file can be changed only if it contains one of these identifiers
-      (the names of the rule's gate, or every name its minus code
-      requires).  A word search of the raw text, comments included: a
-      superset of what spatch's own token test would keep.
+  // Prefilter: NAME NAME+NAME ...   (each file on its own; lines add up)
+      a file can be changed only if it contains one of these identifiers,
+      or all the names of one NAME+NAME term (the names of the rule's
+      gate, or every name its minus code requires; a term for a rewrite
+      that needs several).  A word search of the raw text, comments
+      included: a superset of what spatch's own token test would keep.
   // Prefilter: @dead-order-members
       computed: see dead_order_members() below.
   // Prefilter-together: @free-lists
@@ -83,8 +84,8 @@ def select(rule, cwd, files):
         if fn is None:
             return list(files)
         return fn(texts, list(files))
-    wanted = frozenset(words)
-    return [f for f in files if texts.idents(f) & wanted]
+    terms = [frozenset(w.split("+")) for w in words]
+    return [f for f in files if any(t <= texts.idents(f) for t in terms)]
 
 
 class _Texts:
