@@ -159,8 +159,7 @@ def run_step(step, stage, scope):
     before = treemod.read_scope(stage, scope)
     files = [rel for rel in sorted(before) if SOURCE.search(rel)]
     commands = []
-    for rule in step.rules:
-        spatch.apply(rule, stage, files, log=commands)
+    spatch.apply_rules(step.rules, stage, files, log=commands)
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")

@@ -1,12 +1,13 @@
 """Run spatch the one way the project runs it, and record the command."""
 
+import functools
 import os
 import pathlib
 import re
 import subprocess
 import tempfile
 
-from . import prefilter, tools
+from . import batch, manifest, prefilter, tools
 from .errors import ToolError, EXIT_FINDINGS
 from .manifest import ROOT
 
@@ -59,29 +60,137 @@ def apply(rule, cwd, files, log=None):
     its own, or all in one group for a 'together' rule; spatch is not run
     when none is kept.  The one path by which the runner and the fixture
     tests run a rule."""
+    kept = _select(rule, cwd, files, log)
+    if kept:
+        _run_files(rule, cwd, kept, log)
+
+
+def apply_rules(rules, cwd, files, log=None):
+    """Apply the RULES of a step, in order, in place to FILES.
+
+    One spatch run for all of them when batch.py can combine them with
+    certainty (each rule's prefilter still chooses files: the run gets
+    their union, a superset that is sound, and a rule that keeps no file
+    is left out as it would not have run); otherwise, or with
+    IPM_NO_BATCH=1, one run per rule as apply() does."""
+    rules = list(rules)
+    why = None if len(rules) > 1 else "one rule"
+    if why is None and os.environ.get("IPM_NO_BATCH"):
+        why = "IPM_NO_BATCH is set"
+    if why is None:
+        why = batch_refusal(rules)
+    if why is not None:
+        if len(rules) > 1 and log is not None:
+            log.append(f"# separate runs: {why}")
+        for rule in rules:
+            apply(rule, cwd, files, log=log)
+        return
+    kept = [(rule, _select(rule, cwd, files, log)) for rule in rules]
+    active = [(r, k) for r, k in kept if k]
+    if len(active) < 2:
+        for rule, k in active:
+            _run_files(rule, cwd, k, log)
+        return
+    try:
+        # fewer files only move a file nearer the front: still batchable
+        _combined(tuple(r.path for r, _ in active))
+    except batch.Refused as e:
+        if log is not None:
+            log.append(f"# separate runs: {e}")
+        for rule, k in active:
+            _run_files(rule, cwd, k, log)
+        return
+    union = set().union(*(k for _, k in active))
+    _run_batch([r for r, _ in active], cwd, [f for f in files if f in union], log)
+
+
+def batch_refusal(rules):
+    """Why RULES cannot run as one spatch run, or None."""
+    if any(r.together for r in rules):
+        return "a 'together' rule (one group of all files) is not batched"
+    if len({r.define for r in rules}) > 1:
+        return "the rules have different -D definitions"
+    # a rule's manifest paths are a limit (another driver's files must not
+    # change in this step), not a sound superset like its prefilter
+    if len({getattr(r, "paths", ()) for r in rules}) > 1:
+        return "the rules have different manifest paths"
+    try:
+        _combined(tuple(r.path for r in rules))
+    except batch.Refused as e:
+        return str(e)
+    except OSError as e:
+        return f"cannot read a rule: {e}"
+    return None
+
+
+def _combined(paths):
+    """The combined SmPL text of PATHS (cached while the files are unchanged)."""
+    stamp = tuple(p.stat().st_mtime_ns for p in paths)
+    return _combine_cached(paths, stamp)
+
+
+@functools.lru_cache(maxsize=None)
+def _combine_cached(paths, stamp):
+    return batch.combine([str(_shown(p)) for p in paths],
+                         [p.read_text(encoding="utf-8") for p in paths])
+
+
+def _select(rule, cwd, files, log):
     kept = prefilter.select(rule, cwd, files)
     why = prefilter.describe(rule)
     if log is not None and why:
         log.append(f"# {rule.name}: prefilter {why}: {len(kept)} of {len(files)} files")
-    if not kept:
-        return
+    return kept
+
+
+def _groups_file(cwd, kept, together):
+    groups = tempfile.NamedTemporaryFile("w", suffix=".groups", prefix="ipm.",
+                                         dir=cwd.parent)
+    sep = "\n" if together else "\n\n"
+    groups.write("".join(f"{f}{sep}" for f in kept))
+    groups.flush()
+    return groups
+
+
+def _run_files(rule, cwd, kept, log):
     cwd = pathlib.Path(cwd)
-    with tempfile.NamedTemporaryFile("w", suffix=".groups", prefix="ipm.",
-                                     dir=cwd.parent) as groups:
-        sep = "\n" if rule.together else "\n\n"
-        groups.write("".join(f"{f}{sep}" for f in kept))
-        groups.flush()
+    with _groups_file(cwd, kept, rule.together) as groups:
         run_groups(rule, groups.name, cwd=cwd, log=log, nfiles=len(kept))
 
 
-def run_groups(rule, groups, cwd, log=None, nfiles=None):
+def _run_batch(rules, cwd, kept, log):
+    """One spatch run of the combined RULES on KEPT, each file its own group."""
+    cwd = pathlib.Path(cwd)
+    text, origins = _combined(tuple(r.path for r in rules))
+    name = "+".join(r.name for r in rules)
+    with tempfile.NamedTemporaryFile("w", suffix=".cocci", prefix="ipm.batch.",
+                                     dir=cwd.parent) as sp, \
+            _groups_file(cwd, kept, False) as groups:
+        sp.write(text)
+        sp.flush()
+        if log is not None:
+            log.append(f"# {name}: one run of {len(kept)} files with "
+                       f"python3 scripts/ipm/batch.py "
+                       + " ".join(str(_shown(r.path)) for r in rules)
+                       + f" > {sp.name}  (sha256 {batch.digest(text)})")
+        combined = manifest.Rule(pathlib.Path(sp.name), False, rules[0].define)
+        run_groups(combined, groups.name, cwd=cwd, log=log, nfiles=len(kept),
+                   name=name, origins=(sp.name, origins))
+
+
+def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
+               origins=None):
     """Apply one rule in place to the files listed in GROUPS.
 
     GROUPS is a --file-groups file: one file per group, so that each file
     is matched on its own (faster and smaller than one group of all).
     Fails with a ToolError naming the rule when spatch cannot parse the
     rule or exits non-zero for another reason.  LOG, if given, is a list
-    that collects the exact command lines."""
+    that collects the exact command lines.  NAME names the rule in
+    messages (default: its file name); ORIGINS, for a combined file, is
+    (its path, batch.combine()'s origins), to name the rule file and line
+    of an error."""
+    name = name or rule.name
     require()
     argv = base_args() + rule_args(rule) + ["--in-place", "--file-groups", str(groups)]
     if log is not None:
@@ -91,18 +200,30 @@ def run_groups(rule, groups, cwd, log=None, nfiles=None):
     # (rule, files, wall s, user s, sys s, peak RSS KiB) with GNU time.
     wrap = os.environ.get("IPM_SPATCH_WRAP")
     if wrap:
-        fmt = f"{rule.name} {nfiles if nfiles is not None else '-'} %e %U %S %M"
+        fmt = f"{name} {nfiles if nfiles is not None else '-'} %e %U %S %M"
         argv = ["/usr/bin/time", "-a", "-o", wrap, "-f", fmt] + argv
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
-        msg = _first_error(p.stderr + p.stdout)
-        raise ToolError(f"spatch failed on rule {rule.name}: {msg}", EXIT_FINDINGS)
+        msg = _first_error(_origin(p.stderr + p.stdout, origins))
+        raise ToolError(f"spatch failed on rule {name}: {msg}", EXIT_FINDINGS)
     # With --file-groups spatch reports an exception on one file (it could
     # not write its output, say) as "EXN: ... in FILE" and still exits 0.
     exn = [l for l in p.stderr.splitlines() if l.startswith("EXN:")]
     if exn:
-        raise ToolError(f"spatch failed on rule {rule.name}: "
-                        f"{exn[0][4:].strip()[:300]}", EXIT_FINDINGS)
+        raise ToolError(f"spatch failed on rule {name}: "
+                        f"{_origin(exn[0][4:].strip(), origins)[:300]}", EXIT_FINDINGS)
+
+
+def _origin(text, origins):
+    """TEXT with 'File "COMBINED", line N' as the rule file and its line."""
+    if not origins:
+        return text
+    path, table = origins
+
+    def sub(m):
+        return f"{batch.where(table, int(m.group(1)))}"
+    text = re.sub(r'File "' + re.escape(path) + r'", line (\d+)', sub, text)
+    return re.sub(re.escape(path) + r":(\d+)", sub, text)
 
 
 def _shown(arg):
