@@ -322,8 +322,12 @@ def notes_text(step, res):
                      f"({p.why.strip()})")
     spatch_cmds = [c for c in res.commands if c.startswith("spatch")]
     if spatch_cmds:
-        lines.append("spatch command (one per rule, each file in its own group):")
-        cmd = re.sub(r"--sp-file \S+", "--sp-file RULE", spatch_cmds[0])
+        batched = any(c.startswith("# ") and "batch.py" in c for c in res.commands)
+        lines.append("spatch command (" + ("one run: the step's rules combined by "
+                                           "scripts/ipm/batch.py" if batched else
+                                           "one per rule") + ", each file in its own group):")
+        cmd = re.sub(r"--sp-file \S+", "--sp-file RULES" if batched else "--sp-file RULE",
+                     spatch_cmds[0])
         lines.append("  " + re.sub(r"--file-groups \S+", "--file-groups FILES", cmd))
     return "\n".join(lines) + "\n"
 
