@@ -178,6 +178,19 @@ def _run_batch(rules, cwd, kept, log):
                    name=name, origins=(sp.name, origins))
 
 
+def jobs_for(ngroups):
+    """spatch -j: its parallel mode spreads the groups of a run over
+    processes; one per core the tool may use, at most one per group.
+    IPM_SPATCH_JOBS=N sets the most (1: no parallel mode)."""
+    try:
+        most = int(os.environ.get("IPM_SPATCH_JOBS") or 0)
+    except ValueError:
+        most = 0
+    if most <= 0:
+        most = len(os.sched_getaffinity(0))
+    return max(1, min(most, ngroups))
+
+
 def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
                origins=None):
     """Apply one rule in place to the files listed in GROUPS.
@@ -193,6 +206,9 @@ def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
     name = name or rule.name
     require()
     argv = base_args() + rule_args(rule) + ["--in-place", "--file-groups", str(groups)]
+    jobs = jobs_for(1 if rule.together else (nfiles or 1))
+    if jobs > 1:
+        argv[1:1] = ["-j", str(jobs)]
     if log is not None:
         log.append(" ".join(_shown(a) for a in argv))
     env = dict(os.environ, PYTHONHASHSEED="0")
