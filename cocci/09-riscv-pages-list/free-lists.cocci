@@ -39,6 +39,13 @@
 /// scope as one group (the intel walk, and the iotlb gather list, whose
 /// field is declared in include/linux/iommu.h and used in .c files).
 ///
+/// The rule only does the work that can change its result: the uses of
+/// list heads are looked for only when a class may still be converted
+/// (seeded, declared in the group, not blocked by linkage), and only for
+/// the names of those classes; the helper rules only run when a helper
+/// was found, and the rewrite only when some list of the group is
+/// converted.
+///
 /// On a converted class the type becomes struct iommu_pages_list,
 /// LIST_HEAD(x) an IOMMU_PAGES_LIST_INIT() initialiser, INIT_LIST_HEAD(&x)
 /// an assignment of IOMMU_PAGES_LIST_INIT(x), LIST_HEAD_INIT(x)
@@ -92,6 +99,7 @@ class Group:
         self.funcs = set()        # (file, function) defined in the group
         self.statics = set()      # (file, function) with internal linkage
         self.params = {}          # (file, function, index) -> name
+        self.lparams = {}         # (file, function, index) -> names
         self.linkage = {}         # param key -> [(file, function)]
         self.varnames = set()
         self.fieldnames = set()
@@ -105,6 +113,10 @@ class Group:
         self.pgcount = {}         # local page key -> number of uses
         self.marks = {}           # rewrite rule -> positions to change
         self.result = None
+        self.cands = None         # candidates(), once known
+        self.found = {}           # helpers as found (see ishelper)
+        self.convd = False        # conv() has run (see ishelper)
+        self.ldnames = set()      # names of ld declarations
 
 
 G = None
@@ -175,6 +187,10 @@ def isvar(x):
     return x in cur().varnames
 
 
+def haslistparam(f):
+    return any(fn == f for _, fn, _ in cur().lparams)
+
+
 def isfield(f):
     return f in cur().fieldnames
 
@@ -184,13 +200,23 @@ def anyhelper(h):
 
 
 def ishelper(h, order):
-    return any(o == order for _, o, _ in cur().helpers.get(h, ()))
+    """Whether H is a helper of that order, for the rewrite of its calls.
+    For the calls with the list second ("vl") these are the helpers as
+    found, before decide() dropped the look-alikes; for the others, those
+    that decide() kept once a call with the list second was tested
+    (conv_vl), the helpers as found before.  This is the view each rule
+    had when the matches were made before decide() ran; it is kept so
+    that the output does not change."""
+    g = cur()
+    hs = g.helpers if order == "lv" and g.convd else g.found
+    return any(o == order for _, o, _ in hs.get(h, ()))
 
 
 def decide():
     g = cur()
     if g.result is not None:
         return g.result
+    g.found = {h: set(infos) for h, infos in g.helpers.items()}
     # A helper whose name is used other than in calls, or that has
     # namesakes of another shape, is not a helper.
     for h in list(g.helpers):
@@ -225,12 +251,66 @@ def decide():
     return ok
 
 
+def anyconv():
+    return bool(decide())
+
+
+def candidates():
+    """Keys of the classes that may still be converted once every use is
+    known (decide() can only drop some): the classes that hold a seed,
+    are declared in the group and not already blocked."""
+    g = cur()
+    if g.cands is None:
+        members = {}
+        for k in list(g.parent):
+            members.setdefault(find(k), set()).add(k)
+        out = set()
+        for ks in members.values():
+            if not ks & g.seeds or BAD in ks or ks - g.declared:
+                continue
+            if any(k[:2] == ("f", "struct iommu_pages_list") for k in ks):
+                continue
+            if any(d not in g.statics for k in ks for d in g.linkage.get(k, ())):
+                continue
+            out |= ks
+        g.cands = out
+    return g.cands
+
+
+def family(kind, x):
+    """Name whose occurrences the env of a declared name X stands for:
+    the names of candidate locals and pages that are list head names
+    (isvar), split between the ld and the pd declarations."""
+    g = cur()
+    names = {k[2] for k in candidates() if k[0] in ("v", "pg") and isvar(k[2])}
+    mine = names & g.ldnames if kind == "ld" else names - g.ldnames
+    if x in mine:
+        return x
+    return min(mine) if mine else "__ipm_no_list__"
+
+
 def conv(k):
     return k is not None and k in decide()
 
 
-# A rewrite is a match rule, a script that marks the positions to change
-# and the change at the marked positions.  (A script that drops the
+def conv_vl(h, a, p):
+    """conv() of the list of a call of a "vl" helper (see ishelper)."""
+    k = karg(a, p)
+    if k is not None and ishelper(h, "vl"):
+        cur().convd = True
+    return conv(k)
+
+
+def conv_once(k):
+    """A converted local page that is used once: where it is put on the list."""
+    return conv(k) and cur().pgcount.get(k) == 1
+
+
+# A rewrite whose pattern has a disjunction (its own, or one that an
+# isomorphism adds) is a match rule, a script that marks the positions to
+# change and the change at the marked positions: spatch cannot evaluate a
+# script constraint on other metavariables than the position in a
+# disjunction.  The others test conv() in the constraint itself.  (A script that drops the
 # matches it does not want would also drop every later rule once it has
 # dropped them all.)
 def spot(p):
@@ -335,6 +415,7 @@ g = cur()
 k = ("v", f, l)
 g.declared.add(k)
 g.params[(p[0].file, f, int(n))] = l
+g.lparams.setdefault((p[0].file, f, int(n)), set()).add(l)
 g.linkage.setdefault(k, []).append((p[0].file, f))
 g.varnames.add(l)
 find(k)
@@ -356,6 +437,7 @@ x << ld.x;
 p << ld.p;
 @@
 g = cur()
+g.ldnames.add(x)
 if (p[0].file, p[0].current_element) in g.funcs:
     g.declared.add(("v", p[0].current_element, x))
     g.varnames.add(x)
@@ -375,7 +457,8 @@ g.declared.add(("f", "struct " + s, f))
 g.fieldnames.add(f)
 
 // ---------------------------------------------------------------------
-// Where the candidate list heads are used.
+// Which list heads are joined into classes, and where entries reach them.
+// Every rule that names a list (key_of) runs here, in this order.
 
 @fr depends on gate@
 type T;
@@ -398,18 +481,6 @@ p << fr.p;
 k = ("f", t, f)
 cur().fieldref[end(p)] = k
 occur(k, p)
-
-@vo depends on gate@
-identifier x : script:python() { isvar(x) };
-position p;
-@@
-x@p
-
-@script:python@
-x << vo.x;
-p << vo.p;
-@@
-occur(("v", p[0].current_element, x), p)
 
 @kput depends on gate@
 expression A;
@@ -489,50 +560,24 @@ use(p, "op")
 use(q, "op")
 
 @kcall depends on gate@
-identifier pd.f;
-expression list[pd.n] es;
+identifier f : script:python() { haslistparam(f) };
+expression list[n] es;
 expression A;
 position p;
 @@
 f(es, A@p, ...)
 
 @script:python@
-f << pd.f;
-l << pd.l;
-dp << pd.p;
+f << kcall.f;
+n << kcall.n;
 a << kcall.A;
 p << kcall.p;
 @@
-if p[0].file == dp[0].file:
+for l in sorted(cur().lparams.get((p[0].file, f, int(n)), ())):
     k = key_of(a, p)
     if k is not None:
         union(k, ("v", f, l))
     use(p, "call")
-
-@knull depends on gate@
-identifier x : script:python() { isvar(x) };
-position p;
-statement S1, S2;
-@@
-(
-if (x@p) S1 else S2
-|
-if (x@p) S1
-|
-!x@p
-|
-x@p == NULL
-|
-x@p != NULL
-)
-
-@script:python@
-p << knull.p;
-@@
-use(p, "test")
-
-// ---------------------------------------------------------------------
-// How entries reach the lists.
 
 @sdirect depends on gate@
 identifier fn = {list_add_tail, list_add};
@@ -549,8 +594,156 @@ if "direct" in SHAPES:
     key_of(a, p)
     use(p, "direct")
 
-@shelper depends on gate@
-identifier h, v, l, pg;
+@lpdecl depends on gate@
+identifier pg;
+expression E;
+position p;
+@@
+(
+struct page *pg@p;
+|
+struct page *pg@p = virt_to_page(E);
+|
+struct page *pg@p = pfn_to_page(E >> PAGE_SHIFT);
+)
+
+@script:python@
+pg << lpdecl.pg;
+p << lpdecl.p;
+@@
+if (p[0].file, p[0].current_element) in cur().funcs:
+    cur().declared.add(("pg", p[0].current_element, pg))
+
+@lpadd depends on gate@
+local idexpression struct page *pg;
+identifier fn = {list_add_tail, list_add};
+expression A;
+position p, q;
+@@
+fn(&pg@p->lru, A@q)
+
+@script:python@
+pg << lpadd.pg;
+a << lpadd.A;
+p << lpadd.p;
+q << lpadd.q;
+@@
+if "local-page" in SHAPES:
+    use(p, "page")
+    use(q, "page")
+    union(("pg", p[0].current_element, pg), key_of(a, q))
+
+// Nothing can be converted when no class is a candidate: seeded, all
+// declared in the group, and not blocked by what is already known
+// (linkage, the iommu_pages_list field).  The rest of the collection
+// only blocks members of candidates, and the rewrite only acts on them.
+@pre depends on gate@
+position p : script:python() { bool(candidates()) };
+@@
+(
+iommu_put_pages_list@p(...)
+|
+iommu_pages_list_add@p(...)
+)
+
+// ---------------------------------------------------------------------
+// Where the list heads of the candidates are used.  Their occurrences
+// are matched one name at a time: each name of a local (ld) or parameter
+// (pd) declaration stands for itself when a candidate has it, or for
+// one name that does (so that the others cost no pass).
+
+@script:python ldn depends on pre@
+x << ld.x;
+y;
+@@
+coccinelle.y = family("ld", x)
+
+@script:python pdn depends on pre@
+x << pd.l;
+y;
+@@
+coccinelle.y = family("pd", x)
+
+@vo depends on pre@
+identifier ldn.y;
+position p;
+@@
+y@p
+
+@script:python@
+x << ldn.y;
+p << vo.p;
+@@
+if isvar(x):
+    occur(("v", p[0].current_element, x), p)
+
+@vo2 depends on pre@
+identifier pdn.y;
+position p;
+@@
+y@p
+
+@script:python@
+x << pdn.y;
+p << vo2.p;
+@@
+if isvar(x):
+    occur(("v", p[0].current_element, x), p)
+
+@knull depends on pre@
+identifier ldn.y;
+position p;
+statement S1, S2;
+@@
+(
+if (y@p) S1 else S2
+|
+if (y@p) S1
+|
+!y@p
+|
+y@p == NULL
+|
+y@p != NULL
+)
+
+@script:python@
+x << ldn.y;
+p << knull.p;
+@@
+if isvar(x):
+    use(p, "test")
+
+@knull2 depends on pre@
+identifier pdn.y;
+position p;
+statement S1, S2;
+@@
+(
+if (y@p) S1 else S2
+|
+if (y@p) S1
+|
+!y@p
+|
+y@p == NULL
+|
+y@p != NULL
+)
+
+@script:python@
+x << pdn.y;
+p << knull2.p;
+@@
+if isvar(x):
+    use(p, "test")
+
+// ---------------------------------------------------------------------
+// How entries reach the lists: helpers, and local struct page pointers.
+
+@shelper depends on pre@
+identifier h : script:python() { "helper" in SHAPES };
+identifier v, l, pg;
 identifier fn = {list_add_tail, list_add};
 type T;
 position p, q;
@@ -575,8 +768,9 @@ if "helper" in SHAPES:
     cur().helpers.setdefault(h, set()).add((p[0].file, "vl", ("v", h, l)))
     use(q, ("helper", h))
 
-@shelper2 depends on gate@
-identifier h, v, l, pg;
+@shelper2 depends on pre@
+identifier h : script:python() { "helper" in SHAPES };
+identifier v, l, pg;
 identifier fn = {list_add_tail, list_add};
 type T;
 position p, q;
@@ -601,7 +795,7 @@ if "helper" in SHAPES:
     cur().helpers.setdefault(h, set()).add((p[0].file, "lv", ("v", h, l)))
     use(q, ("helper", h))
 
-@hocc depends on gate@
+@hocc depends on shelper || shelper2@
 identifier h : script:python() { anyhelper(h) };
 position p;
 @@
@@ -613,7 +807,7 @@ p << hocc.p;
 @@
 cur().helper_uses.setdefault(h, set()).add(end(p))
 
-@hcall depends on gate@
+@hcall depends on shelper || shelper2@
 identifier h : script:python() { anyhelper(h) };
 position p;
 @@
@@ -625,27 +819,7 @@ p << hcall.p;
 @@
 cur().helper_calls.setdefault(h, set()).add(end(p))
 
-@lpdecl depends on gate@
-identifier pg;
-expression E;
-position p;
-@@
-(
-struct page *pg@p;
-|
-struct page *pg@p = virt_to_page(E);
-|
-struct page *pg@p = pfn_to_page(E >> PAGE_SHIFT);
-)
-
-@script:python@
-pg << lpdecl.pg;
-p << lpdecl.p;
-@@
-if (p[0].file, p[0].current_element) in cur().funcs:
-    cur().declared.add(("pg", p[0].current_element, pg))
-
-@lpocc depends on gate@
+@lpocc depends on pre@
 local idexpression struct page *pg;
 position p;
 @@
@@ -659,7 +833,7 @@ k = ("pg", p[0].current_element, pg)
 occur(k, p)
 cur().pgcount[k] = cur().pgcount.get(k, 0) + 1
 
-@lpuse depends on gate@
+@lpuse depends on pre@
 local idexpression struct page *pg;
 expression E;
 position p;
@@ -678,77 +852,43 @@ p << lpuse.p;
 if "local-page" in SHAPES:
     use(p, "page")
 
-@lpadd depends on gate@
-local idexpression struct page *pg;
-identifier fn = {list_add_tail, list_add};
-expression A;
-position p, q;
-@@
-fn(&pg@p->lru, A@q)
-
-@script:python@
-pg << lpadd.pg;
-a << lpadd.A;
-p << lpadd.p;
-q << lpadd.q;
-@@
-if "local-page" in SHAPES:
-    use(p, "page")
-    use(q, "page")
-    union(("pg", p[0].current_element, pg), key_of(a, q))
-
 // ---------------------------------------------------------------------
-// Rewrite.  Each rewrite is a match, a filter that keeps the matches on
-// converted lists, and the change itself at the positions kept.
+// Rewrite.  Each rewrite changes the matches on converted lists only
+// (see mark above).
 
-@hcvl depends on gate@
+// Nothing to rewrite when no list of the group is converted.  decide()
+// runs here, once every collection rule has seen every file of the group.
+@cv depends on pre@
+position p : script:python() { anyconv() };
+@@
+(
+iommu_put_pages_list@p(...)
+|
+iommu_pages_list_add@p(...)
+)
+
+@depends on cv && (shelper || shelper2) && patch@
 identifier h : script:python() { ishelper(h, "vl") };
 expression V, A;
-position p;
-@@
-h@p(V, A)
-
-@script:python@
-a << hcvl.A;
-p << hcvl.p;
-@@
-mark("hcvl", p, conv(karg(a, p)))
-
-@depends on gate && patch@
-identifier h;
-expression V, A;
-position p : script:python() { marked("hcvl", p) };
+position p : script:python(h, A) { conv_vl(h, A, p) };
 @@
 - h@p(V, A)
 + iommu_pages_list_add(A, V)
 
-@hclv depends on gate@
+@depends on cv && (shelper || shelper2) && patch@
 identifier h : script:python() { ishelper(h, "lv") };
 expression V, A;
-position p;
-@@
-h@p(A, V)
-
-@script:python@
-a << hclv.A;
-p << hclv.p;
-@@
-mark("hclv", p, conv(karg(a, p)))
-
-@depends on gate && patch@
-identifier h;
-expression V, A;
-position p : script:python() { marked("hclv", p) };
+position p : script:python(A) { conv(karg(A, p)) };
 @@
 - h@p(A, V)
 + iommu_pages_list_add(A, V)
 
-@depends on gate && patch@
+@depends on cv && (shelper || shelper2) && patch@
 identifier h : script:python() { conv_helper(h) };
 @@
 - static void h(...) { ... }
 
-@da depends on gate@
+@da depends on cv@
 identifier fn = {list_add_tail, list_add};
 expression V, A;
 position p;
@@ -761,7 +901,7 @@ p << da.p;
 @@
 mark("da", p, conv(karg(a, p)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier fn;
 expression V, A;
 position p : script:python() { marked("da", p) };
@@ -770,26 +910,11 @@ position p : script:python() { marked("da", p) };
 + iommu_pages_list_add(A, V)
 
 // A page looked up only to be queued: queue the address instead.
-@pf depends on gate@
+@depends on cv && patch@
 identifier pg;
 identifier fn = {list_add_tail, list_add};
 expression V, A;
-position p;
-@@
-struct page *pg@p = virt_to_page(V);
-fn(&pg->lru, A);
-
-@script:python@
-pg << pf.pg;
-p << pf.p;
-@@
-k = ("pg", p[0].current_element, pg)
-mark("pf", p, conv(k) and cur().pgcount.get(k) == 1)
-
-@depends on gate && patch@
-identifier pg, fn;
-expression V, A;
-position p : script:python() { marked("pf", p) };
+position p : script:python(pg) { conv_once(("pg", p[0].current_element, pg)) };
 @@
 - struct page *pg@p = virt_to_page(V);
 - fn(&pg->lru, A);
@@ -798,7 +923,7 @@ position p : script:python() { marked("pf", p) };
 // Otherwise the local keeps the address: virt_to_page(addr) becomes addr,
 // pfn_to_page(phys >> PAGE_SHIFT) becomes phys_to_virt(phys),
 // page_address() of it the local itself.
-@pu depends on gate@
+@pu depends on cv@
 identifier pg;
 identifier fn = {list_add_tail, list_add};
 expression E, A;
@@ -820,7 +945,7 @@ p << pu.p;
 @@
 mark("pu", p, conv(("pg", p[0].current_element, pg)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier pg;
 position p : script:python() { marked("pu", p) };
 identifier fn = {list_add_tail, list_add};
@@ -842,7 +967,7 @@ expression E, A;
 + iommu_pages_list_add(A, pg)
 )
 
-@pdl depends on gate@
+@pdl depends on cv@
 identifier pg;
 expression E;
 position p;
@@ -861,7 +986,7 @@ p << pdl.p;
 @@
 mark("pdl", p, conv(("pg", p[0].current_element, pg)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier pg;
 position p : script:python() { marked("pdl", p) };
 expression E;
@@ -880,7 +1005,7 @@ expression E;
 // ---------------------------------------------------------------------
 // Operations on the lists.
 
-@op depends on gate@
+@op depends on cv@
 identifier fn = {list_empty, LIST_HEAD_INIT, list_splice, list_splice_tail};
 expression A;
 position p;
@@ -893,7 +1018,7 @@ p << op.p;
 @@
 mark("op", p, conv(karg(a, p)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 expression A;
 position p : script:python() { marked("op", p) };
 expression B;
@@ -912,7 +1037,7 @@ expression B;
 + iommu_pages_list_splice(A, B)
 )
 
-@sop depends on gate@
+@sop depends on cv@
 expression A;
 position p;
 @@
@@ -930,7 +1055,7 @@ p << sop.p;
 @@
 mark("sop", p, conv(karg(a, p)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 expression A;
 position p : script:python() { marked("sop", p) };
 expression B;
@@ -951,7 +1076,7 @@ expression B;
 // ---------------------------------------------------------------------
 // Declarations.
 
-@lv depends on gate@
+@lv depends on cv@
 identifier x;
 expression E;
 position p;
@@ -970,7 +1095,7 @@ p << lv.p;
 @@
 mark("lv", p, conv(("v", p[0].current_element, x)))
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier x;
 position p : script:python() { marked("lv", p) };
 expression E;
@@ -986,7 +1111,7 @@ expression E;
 + struct iommu_pages_list x = E;
 )
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier f;
 identifier l : script:python(f) { conv(("v", f, l)) };
 parameter list[n] ps;
@@ -997,7 +1122,7 @@ T f(ps,
 + struct iommu_pages_list *l
   , ...) { ... }
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier f, l;
 parameter list ps;
 type T;
@@ -1008,7 +1133,7 @@ T f@p(ps,
 + struct iommu_pages_list *l
   , ...);
 
-@depends on gate && patch@
+@depends on cv && patch@
 identifier s;
 identifier f : script:python(s) { conv(("f", "struct " + s, f)) };
 @@
@@ -1021,7 +1146,7 @@ struct s { ...
 // ---------------------------------------------------------------------
 // Report the lists that would be converted.
 
-@r depends on gate && (report || org || context)@
+@r depends on cv && (report || org || context)@
 expression A;
 position p;
 @@
@@ -1033,7 +1158,7 @@ p << r.p;
 @@
 mark("r", p, conv(karg(a, p)))
 
-@depends on gate && context@
+@depends on cv && context@
 expression A;
 position p : script:python() { marked("r", p) };
 @@
