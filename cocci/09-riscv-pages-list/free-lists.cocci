@@ -27,6 +27,8 @@
 ///   helper      a static void function whose body is only such an add, of
 ///               its pointer parameter to its list parameter, and which is
 ///               only called: the helper goes, its callers add themselves
+///               (a call that passes NULL for the list stays, and so does
+///               the helper)
 ///   local-page  a local struct page pointer, taken from virt_to_page(addr)
 ///               or from pfn_to_page(phys >> PAGE_SHIFT) of a table
 ///               address, put on the list, whose only other use is
@@ -110,6 +112,7 @@ class Group:
         self.helpers = {}         # helper -> {(file, order, list key)}
         self.helper_uses = {}     # helper -> ends of its name
         self.helper_calls = {}    # helper -> ends of its name in calls
+        self.nullarg = set()      # functions given NULL for a list parameter
         self.pgcount = {}         # local page key -> number of uses
         self.marks = {}           # rewrite rule -> positions to change
         self.result = None
@@ -328,8 +331,11 @@ def marked(rule, p):
 
 
 def conv_helper(h):
+    """A helper goes when its list converts and no call gives it NULL for
+    the list (that call stays as it is, and needs the helper)."""
     infos = cur().helpers.get(h, ())
-    return bool(infos) and all(conv(k) for _, _, k in infos)
+    return bool(infos) and all(conv(k) for _, _, k in infos) and \
+        h not in cur().nullarg
 
 
 def count_params(ps):
@@ -577,6 +583,8 @@ for l in sorted(cur().lparams.get((p[0].file, f, int(n)), ())):
     k = key_of(a, p)
     if k is not None:
         union(k, ("v", f, l))
+    else:
+        cur().nullarg.add(f)
     use(p, "call")
 
 @sdirect depends on gate@
