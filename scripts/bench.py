@@ -28,6 +28,7 @@ Sections (one function each):
   runtime  the figures of the last make runtime, if any (runtime.json)."""
 
 import argparse
+import contextlib
 import json
 import os
 import pathlib
@@ -62,6 +63,15 @@ def timed(argv, **kw):
 
 def load():
     return os.getloadavg()[0]
+
+
+@contextlib.contextmanager
+def scratch(name):
+    """A scratch directory in the cache's tmp (never /tmp), removed after."""
+    root = treemod.cache_root() / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"bench-{name}.", dir=root) as tmp:
+        yield pathlib.Path(tmp)
 
 
 def say(rows, line=""):
@@ -173,10 +183,10 @@ def _run(fields):
 
 
 def lower_bound(base, changed):
-    with tempfile.TemporaryDirectory() as tmp:
-        rule = pathlib.Path(tmp) / "nothing.cocci"
+    with scratch("bound") as tmp:
+        rule = tmp / "nothing.cocci"
         rule.write_text(NO_MATCH)
-        groups = pathlib.Path(tmp) / "groups"
+        groups = tmp / "groups"
         groups.write_text("".join(f"{f}\n\n" for f in changed if f.endswith((".c", ".h"))))
         argv = spatch.base_args() + ["--disable-worth-trying-opt", "--sp-file", str(rule),
                                      "--file-groups", str(groups)]
@@ -185,8 +195,8 @@ def lower_bound(base, changed):
 
 
 def spatch_startup(base):
-    with tempfile.TemporaryDirectory() as tmp:
-        rule = pathlib.Path(tmp) / "nothing.cocci"
+    with scratch("startup") as tmp:
+        rule = tmp / "nothing.cocci"
         rule.write_text(NO_MATCH)
         argv = spatch.base_args() + ["--disable-worth-trying-opt", "--sp-file", str(rule),
                                      "include/linux/iommu-helper.h"]
@@ -205,10 +215,7 @@ def floor_section(series, base, rows, data):
     the files, the second times their parse before each step."""
     say(rows)
     say(rows, f"== floor of a per-step run (load {load():.1f})")
-    root = treemod.cache_root() / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-floor.", dir=root) as tmp:
-        tmp = pathlib.Path(tmp)
+    with scratch("floor") as tmp:
         first = tmp / "first"
         treemod.copy_scope(base, first, series.scope)
         ruled = {}
@@ -349,10 +356,7 @@ def drift_section(series, base, rows, data):
     say(rows)
     say(rows, f"== drift: the series as plain patches vs the tool on a moved base "
               f"(load {load():.1f})")
-    root = treemod.cache_root() / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-drift.", dir=root) as tmp:
-        tmp = pathlib.Path(tmp)
+    with scratch("drift") as tmp:
         plain = tmp / "plain"
         treemod.copy_scope(base, plain, series.scope)
         diffs = {n: r.diff() for n, r in run_steps(series, plain).items()}
