@@ -206,20 +206,18 @@ def spatch_startup(base):
 
 # --- floor -------------------------------------------------------------------
 
-def floor_section(series, base, rows, data):
+def floor_section(series, base, results, rows, data):
     """The least that a tool running spatch once per step can cost: each
     step parses, once, only the files its rules change (files its hand
     patches also touch are left out, so this is an under-estimate), on
     the tree as that step finds it; no matching, no start-up beyond one
-    spatch per step.  Two in-process runs of the series: the first finds
-    the files, the second times their parse before each step."""
+    spatch per step.  RESULTS (series_on(base)) give the files; an
+    in-process run of the series times their parse before each step."""
     say(rows)
     say(rows, f"== floor of a per-step run (load {load():.1f})")
     with scratch("floor") as tmp:
-        first = tmp / "first"
-        treemod.copy_scope(base, first, series.scope)
         ruled = {}
-        for n, res in run_steps(series, first).items():
+        for n, res in results.items():
             step = series.step(n)
             patched = {m for pt in step.patches
                        for m in re.findall(r"^\+\+\+ b/(\S+)", pt.path.read_text(), re.M)}
@@ -352,14 +350,22 @@ def run_steps(series, stage, before_step=None):
     return out
 
 
-def drift_section(series, base, rows, data):
+def series_on(series, base):
+    """{number: StepResult} of every step run in process on a copy of
+    BASE's scope: which files each step changes (floor) and its diff
+    (drift).  A StepResult keeps its texts, so the copy can go."""
+    with scratch("series") as tmp:
+        stage = tmp / "stage"
+        treemod.copy_scope(base, stage, series.scope)
+        return run_steps(series, stage)
+
+
+def drift_section(series, base, results, rows, data):
     say(rows)
     say(rows, f"== drift: the series as plain patches vs the tool on a moved base "
               f"(load {load():.1f})")
     with scratch("drift") as tmp:
-        plain = tmp / "plain"
-        treemod.copy_scope(base, plain, series.scope)
-        diffs = {n: r.diff() for n, r in run_steps(series, plain).items()}
+        diffs = {n: r.diff() for n, r in results.items()}
         moved = tmp / "moved"
         treemod.copy_scope(base, moved, series.scope)
         drift(moved)
@@ -479,9 +485,10 @@ def main(argv=None):
     say(rows, f"make bench, {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC; "
               f"{data['uptime']}")
     apply_section(series, work, base, rows, data)
-    floor_section(series, base, rows, data)
+    results = series_on(series, base)
+    floor_section(series, base, results, rows, data)
     check_section(series, base, work, rows, data)
-    drift_section(series, base, rows, data)
+    drift_section(series, base, results, rows, data)
     if args.full:
         verify_section(series, base, work, rows, data)
     else:
