@@ -213,13 +213,18 @@ expression E;
     assert "bar(2)" in (tmp_path / "b.c").read_text()
 
 
+def one_file(work):
+    """A directory with a.c, whose one call foo(1) the rules rewrite."""
+    work.mkdir()
+    (work / "a.c").write_text("int f(void) { return foo(1); }\n")
+    return work
+
+
 def test_batched_error_names_the_rules_and_line(tmp_path):
     good, bad = tmp_path / "good.cocci", tmp_path / "bad.cocci"
     good.write_text("virtual patch\n@@\n@@\n- foo(1)\n+ foo(2)\n")
     bad.write_text("virtual patch\n@@\nexpression E;\n@@\n- foo(E\n")
-    work = tmp_path / "w"
-    work.mkdir()
-    (work / "a.c").write_text("int f(void) { return foo(1); }\n")
+    work = one_file(tmp_path / "w")
     log = []
     with pytest.raises(ToolError, match=r"rule good\.cocci\+bad\.cocci: .*bad\.cocci:\d"):
         spatch.apply_rules([rule(good), rule(bad)], work, ["a.c"], log=log)
@@ -230,9 +235,7 @@ def test_no_batch_env_runs_rules_one_by_one(tmp_path, monkeypatch):
     r1, r2 = tmp_path / "one.cocci", tmp_path / "two.cocci"
     r1.write_text("virtual patch\n@@\n@@\n- foo(1)\n+ foo(2)\n")
     r2.write_text("virtual patch\n@@\n@@\n- foo(2)\n+ foo(3)\n")
-    work = tmp_path / "w"
-    work.mkdir()
-    (work / "a.c").write_text("int f(void) { return foo(1); }\n")
+    work = one_file(tmp_path / "w")
     monkeypatch.setenv("IPM_NO_BATCH", "1")
     log = []
     spatch.apply_rules([rule(r1), rule(r2)], work, ["a.c"], log=log)
