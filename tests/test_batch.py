@@ -5,6 +5,7 @@ every step of series.toml with several rules, the step's rules run as one
 batch and one by one on every fixture of the step must give the same
 bytes."""
 
+import dataclasses
 import pathlib
 import shutil
 
@@ -285,7 +286,8 @@ def _run(rules, files, where, batched, monkeypatch):
 def test_step_batched_equals_one_by_one(step, tmp_path, monkeypatch):
     """Each fixture of the step alone (as the rule tests run them), then all
     of them in one directory: batched and one by one give the same bytes."""
-    rules = list(step.rules)
+    # the manifest's paths name kernel files, not fixtures
+    rules = [dataclasses.replace(r, paths=()) for r in step.rules]
     cases = [[f] for f in fixtures(step)] + [fixtures(step)]
     assert len(cases) > 2, f"no fixtures for {step.name}"
     changed = 0
