@@ -42,6 +42,31 @@ def test_a_term_with_plus_needs_all_its_names(tmp_path):
     assert prefilter.select(r, tree, files) == ["a.c", "c.c"]
 
 
+def test_a_member_term_needs_the_name_after_an_arrow_or_a_dot(tmp_path):
+    r = rule(tmp_path, "// Prefilter: .alloc+api\n")
+    tree = tmp_path / "t"
+    files = write(tree, {
+        "arrow.c": "p = cfg->alloc(c, n); api();\n",
+        "dot.c": "p = cfg.alloc(c, n); api();\n",
+        "array.c": "p = cfg[i].alloc(c, n); api();\n",     # the ptr_to_array iso
+        "spaced.c": "p = cfg -> /* hook */\n alloc(c, n); api();\n",
+        "plain.c": "p = alloc(c, n); api();\n",              # not a member
+        "longer.c": "p = cfg->allocate(c, n); api();\n",
+        "no-api.c": "p = cfg->alloc(c, n);\n"})
+    assert prefilter.select(r, tree, files) == ["array.c", "arrow.c", "dot.c", "spaced.c"]
+
+
+def test_a_member_call_term_needs_a_call(tmp_path):
+    r = rule(tmp_path, "// Prefilter: .free(+api\n")
+    tree = tmp_path / "t"
+    files = write(tree, {
+        "call.c": "cfg->free(c, p); api();\n",
+        "paren.c": "(cfg->free) (c, p); api();\n",       # the paren iso
+        "init.c": "static const struct ops o = { .free = f }; api();\n",
+        "read.c": "if (cfg->free) api();\n"})
+    assert prefilter.select(r, tree, files) == ["call.c", "paren.c"]
+
+
 def test_no_header_or_switched_off_gives_every_file(tmp_path, monkeypatch):
     tree = tmp_path / "t"
     files = write(tree, {"a.c": "x\n", "b.c": "y\n"})

@@ -20,8 +20,9 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: iommu_alloc_pages_node_sz+alloc iommu_free_pages+free
-// (the names of each rewrite: the alloc one and the free one)
+// Prefilter: .alloc(+iommu_alloc_pages_node_sz .free(+iommu_free_pages
+// (the names of each rewrite, the alloc one and the free one: each calls
+// a hook of the configuration)
 
 virtual patch
 virtual context

@@ -6,12 +6,17 @@ gate rule, and then parses and matches every file: that was most of the
 time of an apply.  A rule can say in its header which files are worth
 giving it:
 
-  // Prefilter: NAME NAME+NAME ...   (each file on its own; lines add up)
+  // Prefilter: NAME NAME+NAME .NAME+NAME ...   (lines add up)
       a file can be changed only if it contains one of these identifiers,
       or all the names of one NAME+NAME term (the names of the rule's
       gate, or every name its minus code requires; a term for a rewrite
       that needs several).  A word search of the raw text, comments
       included: a superset of what spatch's own token test would keep.
+      .NAME asks for NAME as a member, after -> or . (comments between
+      allowed): for a rule that reads e->NAME or e.NAME, and the
+      isomorphisms that match one as the other (or as e[i].NAME) keep
+      that shape.  .NAME( asks for a call of that member, closing
+      parentheses allowed before the '(' ((e->NAME)(...)).
   // Prefilter: @dead-order-members
       computed: see dead_order_members() below.
   // Prefilter-together: @free-lists
@@ -84,8 +89,24 @@ def select(rule, cwd, files):
         if fn is None:
             return list(files)
         return fn(texts, list(files))
-    terms = [frozenset(w.split("+")) for w in words]
-    return [f for f in files if any(t <= texts.idents(f) for t in terms)]
+    terms = [_term(w) for w in words]
+    return [f for f in files
+            if any(names <= texts.idents(f) and
+                   all(m.search(texts.raw(f)) for m in members)
+                   for names, members in terms)]
+
+
+@functools.lru_cache(maxsize=None)
+def _term(word):
+    """(identifiers, member patterns) of one NAME+.NAME+... term."""
+    parts = word.split("+")
+    names = frozenset(p.lstrip(".").rstrip("(") for p in parts)
+    gap = r"(?:\s|\\\n|/\*.*?\*/)*"
+    members = tuple(re.compile(r"(?:->|\.)" + gap + p[1:].rstrip("(") + r"\b" +
+                               (r"(?:" + gap + r"\))*" + gap + r"\(" if p.endswith("(") else ""),
+                               re.S)
+                    for p in parts if p.startswith("."))
+    return names, members
 
 
 class _Texts:
