@@ -14,6 +14,11 @@ Sections (one function each):
            changes once with a rule that matches nothing
            (--disable-worth-trying-opt, so spatch's token prefilter does
            not skip the parse).
+  floor    what any tool that runs spatch once per step must pay: a
+           no-match parse of the files each step's rules change, before
+           that step; the same and the lower bound with spatch -j on all
+           cores; and each step's matching (its spatch CPU in the apply
+           minus a no-match parse of the files it was given).
   check    make check on drivers/iommu (the unmigrated and the migrated
            tree) and on the whole kernel tree: every .c/.h file of the
            tree that names the iommu-pages API (found by grep -w over all
@@ -42,7 +47,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, checker, manifest, runner, spatch, tree as treemod  # noqa: E402
+from ipm import bases, checker, manifest, prefilter, runner, spatch, tree as treemod  # noqa: E402
 
 TOOL = [sys.executable, str(pathlib.Path(__file__).resolve().parent / "apply-series.py")]
 NO_MATCH = "virtual patch\n@depends on patch@\n@@\n- ipm_bench_matches_nothing();\n"
@@ -103,7 +108,7 @@ def apply_section(series, work, base, rows, data):
     data["apply"] = {
         "load": l0, "wall": total, "cpu": total_cpu, "bound_wall": bound,
         "bound_cpu": bound_cpu, "ratio": total / bound, "cpu_ratio": total_cpu / bound_cpu,
-        "changed_files": len(changed), "spatch_startup": startup,
+        "changed_files": len(changed), "changed": changed, "spatch_startup": startup,
         "steps": [{"step": int(n), "subject": subj, "files": int(f), "wall": float(s),
                    "spatch": per.get(int(n), [])} for n, subj, f, s in steps]}
     say(rows, f"== apply: all {len(steps)} steps on a fresh copy of {VERSION} "
@@ -182,14 +187,19 @@ def _run(fields):
             "user": float(user), "sys": float(sys_), "rss_kb": int(rss)}
 
 
-def lower_bound(base, changed):
+def lower_bound(base, changed, jobs=1):
+    """One no-match spatch parse of CHANGED in BASE: (wall, CPU).  JOBS > 1
+    spreads the files over that many processes (spatch -j), as an apply
+    does on this machine."""
     with scratch("bound") as tmp:
         rule = tmp / "nothing.cocci"
         rule.write_text(NO_MATCH)
         groups = tmp / "groups"
-        groups.write_text("".join(f"{f}\n\n" for f in changed if f.endswith((".c", ".h"))))
-        argv = spatch.base_args() + ["--disable-worth-trying-opt", "--sp-file", str(rule),
-                                     "--file-groups", str(groups)]
+        names = [f for f in changed if f.endswith((".c", ".h"))]
+        groups.write_text("".join(f"{f}\n\n" for f in names))
+        jobs = min(jobs, len(names))
+        argv = spatch.base_args() + (["-j", str(jobs)] if jobs > 1 else []) + [
+            "--disable-worth-trying-opt", "--sp-file", str(rule), "--file-groups", str(groups)]
         _, wall, c = timed(argv, cwd=base)
     return wall, c
 
@@ -212,7 +222,9 @@ def floor_section(series, base, results, rows, data):
     patches also touch are left out, so this is an under-estimate), on
     the tree as that step finds it; no matching, no start-up beyond one
     spatch per step.  RESULTS (series_on(base)) give the files; an
-    in-process run of the series times their parse before each step."""
+    in-process run of the series times their parse before each step (and
+    with -j over all cores, and the parse of the files each step's
+    prefilters keep, to tell the apply's matching from its parsing)."""
     say(rows)
     say(rows, f"== floor of a per-step run (load {load():.1f})")
     with scratch("floor") as tmp:
@@ -228,13 +240,24 @@ def floor_section(series, base, results, rows, data):
                 ruled[n] = files
         second = tmp / "second"
         treemod.copy_scope(base, second, series.scope)
-        per = {}
+        per, per_j, given = {}, {}, {}
+        jobs = spatch.jobs_for(len(os.sched_getaffinity(0)))
 
         def parse(step):
             if step.number in ruled:
                 per[step.number] = lower_bound(second, ruled[step.number])
+                if jobs > 1:
+                    per_j[step.number] = lower_bound(second, ruled[step.number], jobs)
+            # the files the apply gave spatch in this step, for its matching cost
+            files = [r for r in sorted(treemod.read_scope(second, series.scope))
+                     if runner.SOURCE.search(r)]
+            kept = {f for rule in step.rules for f in prefilter.select(rule, second, files)}
+            if kept:
+                given[step.number] = (len(kept), lower_bound(second, sorted(kept))[1])
 
         run_steps(series, second, parse)
+        if jobs > 1:
+            bound_j = lower_bound(base, data["apply"]["changed"], jobs)
     wall = sum(w for w, _ in per.values())
     cpu_s = sum(c for _, c in per.values())
     nparse = sum(len(f) for f in ruled.values())
@@ -250,6 +273,28 @@ def floor_section(series, base, results, rows, data):
     say(rows, f"floor / lower bound: {wall / a['bound_wall']:.1f} (wall), "
               f"{cpu_s / a['bound_cpu']:.1f} (CPU); apply / floor: "
               f"{a['wall'] / wall:.1f} (wall), {a['cpu'] / cpu_s:.1f} (CPU)")
+    matching = {}
+    for st in a["steps"]:
+        if st["step"] in given:
+            nfiles, parse_cpu = given[st["step"]]
+            run_cpu = sum(r["user"] + r["sys"] for r in st["spatch"])
+            matching[st["step"]] = (nfiles, parse_cpu, run_cpu)
+    data["floor"]["matching"] = {n: {"given": g, "parse_cpu": p, "run_cpu": r}
+                                 for n, (g, p, r) in matching.items()}
+    say(rows, "matching, per step (the apply's spatch CPU minus a no-match parse of the "
+              "files it was given): " + ", ".join(
+                  f"{n:02d} {r - p:.1f} s ({g} file{'s' * (g != 1)})" for n, (g, p, r) in sorted(matching.items())))
+    total_match = sum(r - p for _, p, r in matching.values())
+    say(rows, f"matching in all: {total_match:.1f} s CPU, {total_match / a['bound_cpu']:.1f} "
+              "times the lower bound (any tool that makes these changes with these rules "
+              "pays it on top of one parse)")
+    if jobs > 1:
+        wall_j = sum(w for w, _ in per_j.values())
+        data["floor"]["jobs"] = {"jobs": jobs, "floor_wall": wall_j, "bound_wall": bound_j[0]}
+        say(rows, f"the same with spatch -j {jobs} (each step's files, and the lower bound's, "
+                  f"over {jobs} processes): floor {wall_j:.1f} s wall, lower bound "
+                  f"{bound_j[0]:.1f} s wall; floor / lower bound {wall_j / bound_j[0]:.1f}, "
+                  f"apply / lower bound {a['wall'] / bound_j[0]:.1f}")
 
 
 # --- check -------------------------------------------------------------------
