@@ -283,7 +283,8 @@ def floor_section(series, base, results, rows, data):
                                  for n, (g, p, r) in matching.items()}
     say(rows, "matching, per step (the apply's spatch CPU minus a no-match parse of the "
               "files it was given): " + ", ".join(
-                  f"{n:02d} {r - p:.1f} s ({g} file{'s' * (g != 1)})" for n, (g, p, r) in sorted(matching.items())))
+                  f"{n:02d} {r - p:.1f} s ({g} file{'s' * (g != 1)})"
+                  for n, (g, p, r) in sorted(matching.items())))
     total_match = sum(r - p for _, p, r in matching.values())
     say(rows, f"matching in all: {total_match:.1f} s CPU, {total_match / a['bound_cpu']:.1f} "
               "times the lower bound (any tool that makes these changes with these rules "

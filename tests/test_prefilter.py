@@ -6,6 +6,7 @@ with IPM_NO_PREFILTER=1 (make bench, README).  Here: the header syntax and
 the computed filters on small trees we write."""
 
 import pathlib
+import re
 
 from ipm import manifest, prefilter
 
@@ -157,7 +158,8 @@ def test_dead_order_members(tmp_path):
 
 
 def test_real_rules_declare_known_filters():
-    """Every computed filter a rule names exists, for the mode it runs in."""
+    """Every computed filter a rule names exists, for the mode it runs in, and
+    every other term is made of well-formed parts."""
     series = manifest.load()
     for step in series.steps:
         for r in step.rules:
@@ -165,6 +167,10 @@ def test_real_rules_declare_known_filters():
             words = group if r.together else each
             if words and words[0].startswith("@"):
                 assert (words[0], bool(r.together)) in prefilter.COMPUTED, (step.name, r.name)
+            elif words:     # NAME, .NAME or .NAME( parts, joined by +
+                for part in (p for w in words for p in w.split("+")):
+                    assert re.fullmatch(r"[A-Za-z_]\w*|\.[A-Za-z_]\w*\(?", part), \
+                        (step.name, r.name, part)
     assert pathlib.Path(prefilter.__file__).is_file()
 
 
