@@ -249,7 +249,7 @@ def floor_section(series, base, results, rows, data):
                 if jobs > 1:
                     per_j[step.number] = lower_bound(second, ruled[step.number], jobs)
             # the files the apply gave spatch in this step, for its matching cost
-            files = [r for r in sorted(treemod.read_scope(second, series.scope))
+            files = [r for r in treemod.scope_files(second, series.scope)
                      if runner.SOURCE.search(r)]
             kept = {f for rule in step.rules for f in prefilter.select(rule, second, files)}
             if kept:
