@@ -157,6 +157,18 @@ def test_different_options_refused():
                 "// Options: --all-includes\nvirtual patch\n@@\n@@\n- a\n")
 
 
+def test_manifest_refusals_name_their_reason(tmp_path):
+    a, b = tmp_path / "a.cocci", tmp_path / "b.cocci"
+    a.write_text(A)
+    b.write_text(B)
+    ra, rb = manifest.Rule(a), manifest.Rule(b)
+    assert spatch.batch_refusal([ra, rb]) is None
+    assert "paths" in spatch.batch_refusal(
+        [ra, manifest.Rule(b, paths=("drivers/iommu/amd/",))])
+    assert "-D" in spatch.batch_refusal([ra, manifest.Rule(b, define=(("shapes", "x"),))])
+    assert "together" in spatch.batch_refusal([ra, manifest.Rule(b, together=True)])
+
+
 def test_cli_prints_the_combined_file(tmp_path, capsys):
     a, b = tmp_path / "a.cocci", tmp_path / "b.cocci"
     a.write_text(A)

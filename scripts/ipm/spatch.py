@@ -112,7 +112,7 @@ def batch_refusal(rules):
         return "the rules have different -D definitions"
     # a rule's manifest paths are a limit (another driver's files must not
     # change in this step), not a sound superset like its prefilter
-    if len({getattr(r, "paths", ()) for r in rules}) > 1:
+    if len({r.paths for r in rules}) > 1:
         return "the rules have different manifest paths"
     try:
         _combined(tuple(r.path for r in rules))
