@@ -118,7 +118,7 @@ test-fast: deps
 # Everything, including the end-to-end run on the real 6.12 base and the
 # QEMU boots of make runtime (tests/test_runtime.py, marker 'runtime').
 test: deps
-	$(PYTHON) -m pytest -q tests
+	$(PYTHON) -m pytest -q $(PYTEST_ARGS) tests
 
 # Only the QEMU boots (about 30 minutes with cold caches, 9 warm).
 test-runtime: deps

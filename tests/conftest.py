@@ -3,3 +3,36 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+
+
+
+# Phase times: the seconds each kind of test took (setup, call and teardown,
+# so a session fixture that fetches or builds is counted where it first
+# runs), printed at the end of every run.  .ci/run's budget is read from
+# these lines.
+PHASES = (("runtime", "QEMU boots (marker runtime)"),
+          ("kernel", "real kernel base (marker kernel)"),
+          ("", "unit and fixtures"))
+_phase_of = {}
+_seconds = {}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        _phase_of[item.nodeid] = next(m for m, _ in PHASES
+                                      if not m or item.get_closest_marker(m))
+
+
+def pytest_runtest_logreport(report):
+    phase = _phase_of.get(report.nodeid)
+    if phase is not None:
+        _seconds[phase] = _seconds.get(phase, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _seconds:
+        return
+    terminalreporter.write_line("phase times:")
+    for marker, label in PHASES:
+        if marker in _seconds:
+            terminalreporter.write_line(f"  {label:34s} {_seconds[marker]:7.1f} s")
