@@ -319,7 +319,7 @@ class RunDir:
                 entries.append(e)
             record = json.dumps({"kind": MARKER_KIND, "tree": str(self.tree),
                                  "journal": str(self.journal), "files": entries},
-                                indent=1).encode()
+                                separators=(",", ":")).encode()   # small: one page
             _write_atomic(self.journal, record)
         except OSError as err:
             self._finish()
