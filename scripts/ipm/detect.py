@@ -42,8 +42,9 @@ def state(tree, scope=None):
             names = ", ".join(files[:6]) + (f" and {len(files) - 6} more"
                                             if len(files) > 6 else "")
             raise ToolError(
-                f"{tree}: half converted: {HEADER} is converted but {len(files)} "
-                f"file(s) are still in the old state: {names}; if a run was killed, "
+                f"{tree}: half converted: {HEADER} is converted but the old API "
+                f"or free-list type is still in {len(files)} file(s): {names}; "
+                "if a run was killed, "
                 "'make restore KERNEL=...', else put the files back (e.g. 'git "
                 "checkout HEAD -- drivers/iommu include/linux/iommu.h')", EXIT_HALF)
     return CONVERTED

@@ -529,8 +529,8 @@ def _replace(target, data, meta):
             for name, value in meta.get("xattrs", {}).items():
                 try:
                     os.setxattr(tmp, name, bytes.fromhex(value))
-                except PermissionError:
-                    pass    # trusted.*/security.* as non-root
+                except OSError:
+                    pass    # trusted.*/security.* as non-root, or unsupported
         os.replace(tmp, target)
     except BaseException:
         _unlink_quietly(tmp)
