@@ -476,7 +476,8 @@ class RunDir:
         for e in rec["files"]:
             target = self.tree / e["path"]
             if e["existed"]:
-                _replace(target, (self.backup / e["path"]).read_bytes(), None)
+                _replace(target, (self.backup / e["path"]).read_bytes(),
+                         _meta(target) if target.exists() else None)
             else:
                 target.unlink(missing_ok=True)
         self._finish()
