@@ -20,6 +20,7 @@ Commands (each also a make target, see README.md):
 """
 
 import argparse
+import contextlib
 import pathlib
 import shutil
 import sys
@@ -54,12 +55,28 @@ def selected(series, spec, explicit):
     return steps
 
 
+# Locks held until the command ends (readers' shared tree lock).
+held = contextlib.ExitStack()
+
+
+def read_tree(tree):
+    """A command that only reads TREE: the tree's lock, shared (exit 4 while
+    a run writes it) and no marker of a half-written tree (exit 5)."""
+    held.enter_context(treemod.RunDir(tree).reading())
+
+
 def prepare(args, series, write):
     """Validate the tree and the base; returns (tree, steps) or None if done."""
     tree = treemod.validate(args.kernel, series.scope)
     if write:
         treemod.refuse_read_only(tree, series.scope)
-    st = detect.state(tree)
+        run = treemod.RunDir(tree)
+        held.enter_context(run.locked())     # exit 4 while another run is on
+        run.refuse_journal()
+    else:
+        read_tree(tree)
+    treemod.refuse_odd_files(tree, series.scope)
+    st = detect.state(tree, series.scope)
     if st == detect.CONVERTED:
         say(f"{tree}: already converted to the size-based iommu-pages API; nothing to do")
         return None
@@ -122,7 +139,10 @@ def cmd_apply(args, series):
             say(f"writing {len(new)} file(s) into the tree")
             run.commit(new)
         except BaseException:
-            say(f"stopped: the tree is as it was before the run ({tree})")
+            # true only if the swap did not begin, or its rollback put every
+            # file back and checked it (it removes the marker only then)
+            if not run.pending():
+                say(f"stopped: the tree is as it was before the run ({tree})")
             raise
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -259,8 +279,16 @@ def cmd_restore(args, series):
     tree = treemod.validate(args.kernel, series.scope)
     run = treemod.RunDir(tree)
     with run.locked():
-        n = run.restore()
-    say(f"{tree}: restored {n} file(s)" if n else f"{tree}: nothing to restore")
+        done = run.restore()
+    if done is None:
+        say(f"{tree}: nothing to restore")
+        return EXIT_OK
+    restored, edited = done
+    say(f"{tree}: restored {len(restored)} file(s); the tree is as it was "
+        "before the run (checked)")
+    for what in edited:
+        note(f"apply-series: note: {what} had been edited after the run was "
+             "killed: your version is kept beside the restored original")
     return EXIT_OK
 
 
@@ -288,12 +316,15 @@ def cmd_steps(args, series):
 def cmd_check(args, series):
     from ipm import checker
     tree = treemod.validate(args.kernel, series.scope)
+    read_tree(tree)
+    treemod.refuse_odd_files(tree, series.scope, crlf=False)
     return checker.main(tree, series.scope, say)
 
 
 def cmd_verify(args, series):
     from ipm import kbuild
     tree = treemod.validate(args.kernel, series.scope)
+    read_tree(tree)
     return kbuild.verify(tree, args, say)
 
 
@@ -389,6 +420,7 @@ def main(argv=None):
     except BrokenPipeError:
         return EXIT_OK
     finally:
+        held.close()
         # The outcome is decided: a signal from here on must not turn the
         # exit code into a kill (Python restores the default handlers while
         # it shuts down).

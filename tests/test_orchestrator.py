@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from faketree import (FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
+from faketree import (DRIVER, FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
                       tool, tree_hash, wait_for)
 from ipm import manifest
 from ipm.errors import ToolError
@@ -202,7 +202,11 @@ def test_converted_base_is_left_alone(tmp_path, cache):
     proj = one_step_project(tmp_path)
     tree = make_tree(tmp_path / "linux", {"drivers/iommu/iommu-pages.h":
         "void *iommu_alloc_pages_node_sz(int nid, gfp_t gfp, size_t size);\n"
-        "void iommu_free_pages(void *virt);\n"})
+        "void iommu_free_pages(void *virt);\n",
+        # the drivers converted too (a converted header alone is a half
+        # converted tree: test_tree_safety.py)
+        "drivers/iommu/foo.c": DRIVER.replace("iommu_free_page(", "iommu_free_pages("),
+        "drivers/iommu/bar/bar.c": DRIVER.replace("iommu_free_page(", "iommu_free_pages(")})
     before = tree_hash(tree)
     p = tool(proj, "apply", tree)
     assert p.returncode == 0

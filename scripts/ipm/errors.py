@@ -17,6 +17,9 @@ EXIT_UNSUPPORTED = 10   # a kernel without iommu-pages (e.g. 6.1)
 EXIT_NO_TOOL = 11       # a program (spatch, patch, ...) or a build header is missing
 EXIT_MANIFEST = 12      # series.toml is wrong: names a missing rule, bad entry
 EXIT_MIXED = 13         # the tree has some steps applied but not as a prefix 1..k of the series
+EXIT_HALF = 14          # a converted header with files of the scope still in the old state
+EXIT_WRITE = 15         # writing into the tree failed (disk full, I/O error); put back and checked
+EXIT_ODD_FILE = 16      # a symlink or a CRLF file in the scope: refused, not written through
 EXIT_INTERRUPTED = 130  # SIGINT/SIGTERM; the tree was put back
 
 

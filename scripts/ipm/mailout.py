@@ -27,6 +27,7 @@ import pathlib
 import re
 import shutil
 import subprocess
+import tempfile
 import textwrap
 import tomllib
 
@@ -203,14 +204,20 @@ def checkpatch(tree, patches, table):
     if not script.is_file():
         raise ToolError(f"{tree}: no scripts/checkpatch.pl to check the patches with")
     found = {"ERROR": [], "WARNING": [], "CHECK": []}
-    for patch in patches:
-        p = subprocess.run(["perl", str(script), "--strict", "--no-tree", "--show-types",
-                            "--no-summary", str(patch)], capture_output=True, text=True,
-                           cwd=patch.parent)
-        for line in p.stdout.splitlines():
-            m = CP_LINE.match(line)
-            if m:
-                found[m.group(1)].append((patch.name, m.group(2), m.group(3)))
+    # checkpatch leaves .checkpatch-camelcase.* files in its working
+    # directory: give it one of its own in the cache, not OUT (which a
+    # second run must find holding only our own files) nor the tree.
+    root = treemod.cache_root() / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="checkpatch.", dir=root) as cwd:
+        for patch in patches:
+            p = subprocess.run(["perl", str(script), "--strict", "--no-tree",
+                                "--show-types", "--no-summary", str(patch.resolve())],
+                               capture_output=True, text=True, cwd=cwd)
+            for line in p.stdout.splitlines():
+                m = CP_LINE.match(line)
+                if m:
+                    found[m.group(1)].append((patch.name, m.group(2), m.group(3)))
     return found["ERROR"], found["WARNING"], found["CHECK"]
 
 
@@ -396,13 +403,18 @@ def prepare_out(out):
     if out.exists():
         if not out.is_dir():
             raise ToolError(f"{out}: not a directory", EXIT_USAGE)
-        others = [p for p in out.iterdir() if p.name != ".ipm-series"
-                  and not (marker.exists() and p.suffix == ".patch")]
+        # (.checkpatch-camelcase.* files: left there by the checkpatch runs
+        # of earlier versions of this tool)
+        def ours(p):
+            return marker.exists() and (p.suffix == ".patch" or
+                                        p.name.startswith(".checkpatch-camelcase."))
+        others = [p for p in out.iterdir() if p.name != ".ipm-series" and not ours(p)]
         if others:
             raise ToolError(f"{out}: not empty and not an earlier series output; "
                             "give another OUT", EXIT_USAGE)
-        for p in out.glob("*.patch"):
-            p.unlink()
+        for p in out.iterdir():
+            if p.name != ".ipm-series" and p.is_file():
+                p.unlink()
     out.mkdir(parents=True, exist_ok=True)
     marker.write_text("written by iommu-pages-migrate 'series'; its *.patch files "
                       "are replaced by the next run\n")

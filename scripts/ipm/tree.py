@@ -27,7 +27,7 @@ import time
 from . import tools
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
                      EXIT_JOURNAL, EXIT_NO_PATH, EXIT_NOT_DIR, EXIT_NOT_KERNEL,
-                     EXIT_READ_ONLY)
+                     EXIT_READ_ONLY, EXIT_WRITE, EXIT_ODD_FILE)
 
 TMP_SUFFIX = ".ipm-new"
 # Fault injection for the interruption tests only: a pause after each file
@@ -106,9 +106,11 @@ def kernel_version(tree):
 
 
 def scope_files(tree, scope):
-    """Relative paths of the regular files in scope, sorted."""
+    """Relative paths of the regular files in scope, sorted (the swap's
+    marker and its temporary file are not part of it)."""
     tree = os.fspath(tree)
     out = []
+    ours = (MARKER, MARKER + TMP_SUFFIX)
     for s in scope:
         p = os.path.join(tree, s)
         if os.path.isfile(p):
@@ -118,9 +120,40 @@ def scope_files(tree, scope):
                 rel = os.path.relpath(dirpath, tree)
                 for f in filenames:
                     full = os.path.join(dirpath, f)
-                    if os.path.isfile(full) and not os.path.islink(full):
+                    if os.path.isfile(full) and not os.path.islink(full) \
+                            and os.path.join(rel, f) not in ours:
                         out.append(os.path.join(rel, f))
     return sorted(out)
+
+
+def refuse_odd_files(tree, scope, crlf=True):
+    """The swap writes regular files with LF line endings: a symbolic link
+    in the scope (a file, or a driver directory linked from elsewhere) or a
+    file with CRLF line endings is refused in one line, before any work,
+    rather than converted in part or written with mixed line endings."""
+    tree = pathlib.Path(tree)
+    for s in scope:
+        p = tree / s
+        if p.is_symlink():
+            raise ToolError(f"{p}: a symbolic link (to {os.readlink(p)}); the tool "
+                            "does not write through links: make it a real "
+                            "file or directory first", EXIT_ODD_FILE)
+        if not p.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            for f in sorted(dirnames + filenames):
+                full = pathlib.Path(dirpath) / f
+                if full.is_symlink():
+                    raise ToolError(f"{full}: a symbolic link (to {os.readlink(full)}) "
+                                    "in the scope; the tool does not write through "
+                                    "links: make it a real file or directory first",
+                                    EXIT_ODD_FILE)
+    for rel in scope_files(tree, scope) if crlf else ():
+        with open(tree / rel, "rb") as fh:
+            if b"\r\n" in fh.read():
+                raise ToolError(f"{tree / rel}: CRLF line endings; the tool writes "
+                                "kernel source with LF endings only: convert it "
+                                "first (e.g. dos2unix)", EXIT_ODD_FILE)
 
 
 def read_scope(tree, scope):
@@ -167,7 +200,11 @@ def git_dirty(tree, scope):
         return [l for l in p.stdout.splitlines() if l.strip()]
     # Changes (staged, unstaged, untracked) to what the series reads and
     # writes: the scope.  Work elsewhere in the tree is none of our business.
-    return status("--untracked-files=all", "--", *scope)
+    lines = status("--untracked-files=all", "--", *scope)
+    # the swap's marker is not the user's change (if it is ours)
+    if read_marker(tree) is not None:
+        lines = [l for l in lines if l[3:].strip('"') != MARKER]
+    return lines
 
 
 def refuse_dirty(tree, scope):
@@ -181,6 +218,38 @@ def refuse_dirty(tree, scope):
 
 # --- per-tree run directory, lock and journal ------------------------------
 
+# While the tree may be mixed (some files new, some old) a marker in the tree
+# itself says so: written before the first file is replaced, removed after
+# the last one (or after the originals were put back and checked).  It names
+# the journal and holds every file's hashes, so that a tree that was moved,
+# or whose cache is gone, is still known to be half written, and 'restore'
+# finds its backup wherever the tree is now.
+MARKER = "drivers/iommu/.ipm-journal"
+MARKER_KIND = "iommu-pages-migrate: files of this tree are being replaced"
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_sha(path):
+    try:
+        with open(path, "rb") as f:
+            return sha(f.read())
+    except FileNotFoundError:
+        return None
+
+
+def read_marker(tree):
+    """The tree's marker (a dict), or None; a file of that name that is not
+    ours counts as none."""
+    try:
+        m = json.loads((pathlib.Path(tree) / MARKER).read_text())
+    except (OSError, ValueError):
+        return None
+    return m if isinstance(m, dict) and m.get("kind") == MARKER_KIND else None
+
+
 class RunDir:
     """Cache directory that belongs to one kernel tree: lock and journal."""
 
@@ -190,7 +259,9 @@ class RunDir:
         self.path = cache_root() / "runs" / key
         self.journal = self.path / "journal.json"
         self.backup = self.path / "backup"
+        self.marker = self.tree / MARKER
         self._lockf = None
+        self._edited = []
 
     @contextlib.contextmanager
     def locked(self):
@@ -200,42 +271,73 @@ class RunDir:
                        "working on this tree; try again when it is done"):
             yield self
 
-    def refuse_journal(self):
-        if self.journal.exists():
-            raise ToolError(f"{self.tree}: an earlier run was killed while "
-                            "writing; run 'make restore KERNEL=...' first",
-                            EXIT_JOURNAL)
+    @contextlib.contextmanager
+    def reading(self):
+        """For a command that only reads the tree: the lock in shared mode
+        (a run writing the tree holds it exclusively: exit 4 at once), and
+        a tree left half written by a killed run is refused (exit 5)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with exclusive(self.path / "lock", f"{self.tree}: a run is working "
+                       "on this tree; try again when it is done", shared=True):
+            self.refuse_journal()
+            yield self
 
-    # The journal is written before the first file of the tree is replaced
-    # and removed after the last one: while it exists the tree may be mixed.
+    def pending(self):
+        """Is the tree (possibly) mixed: a marker or a journal left?"""
+        return read_marker(self.tree) is not None or self.journal.exists()
+
+    def refuse_journal(self):
+        if self.pending():
+            raise ToolError(f"{self.tree}: an earlier run was killed while "
+                            f"writing ({MARKER} is there); run 'make restore "
+                            "KERNEL=...' first", EXIT_JOURNAL)
+
+    # The journal (in the cache) and then the marker (in the tree) are
+    # written before the first file of the tree is replaced; the marker is
+    # removed after the last one, then the journal: while the marker exists
+    # the tree may be mixed.
     def commit(self, new):
         """Replace files of the tree with NEW ({rel: bytes or None})."""
         if not new:
             return
         for rel in new:
             _writable(self.tree / rel)
-        shutil.rmtree(self.backup, ignore_errors=True)
-        self.backup.mkdir(parents=True)
         entries = []
-        for rel in sorted(new):
-            src = self.tree / rel
-            existed = src.exists()
-            if existed:
-                dst = self.backup / rel
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dst)
-            entries.append({"path": rel, "existed": existed})
-        for rel in new:
-            if (self.backup / rel).is_file():
-                _fsync(self.backup / rel)
-        _write_atomic(self.journal, json.dumps(
-            {"tree": str(self.tree), "files": entries}, indent=1).encode())
+        try:
+            shutil.rmtree(self.backup, ignore_errors=True)
+            self.backup.mkdir(parents=True)
+            for rel in sorted(new):
+                src = self.tree / rel
+                e = {"path": rel, "existed": src.exists(), "old": None,
+                     "new": None if new[rel] is None else sha(new[rel])}
+                if e["existed"]:
+                    data = src.read_bytes()
+                    e.update(old=sha(data), **_meta(src))
+                    dst = self.backup / rel
+                    dst.parent.mkdir(parents=True, exist_ok=True)
+                    _write_synced(dst, data)
+                entries.append(e)
+            record = json.dumps({"kind": MARKER_KIND, "tree": str(self.tree),
+                                 "journal": str(self.journal), "files": entries},
+                                separators=(",", ":")).encode()   # small: one page
+            _write_atomic(self.journal, record)
+        except OSError as err:
+            self._finish()
+            raise ToolError(f"{self.tree}: cannot keep a backup of the files to "
+                            f"replace in {self.path}: {err.strerror}; nothing was "
+                            "written into the tree", EXIT_WRITE)
+        try:
+            _replace(self.marker, record, None)
+        except OSError as err:
+            self._finish()
+            raise ToolError(f"{self.marker}: cannot write: {err.strerror}; "
+                            "nothing was written into the tree", EXIT_WRITE)
         # Each file is replaced with SIGINT/SIGTERM blocked; a signal that
         # arrives meanwhile is taken between two files, where the handler's
         # exception puts the originals back.  After the last file the
-        # journal is removed with signals still blocked: that is the point
-        # where the run is complete, and a later signal is ignored rather
-        # than reported as an interruption of a run that did finish.
+        # marker and journal are removed with signals still blocked: that is
+        # the point where the run is complete, and a later signal is ignored
+        # rather than reported as an interruption of a run that did finish.
         old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
         try:
             items = sorted(new.items())
@@ -245,60 +347,233 @@ class RunDir:
                     target.unlink(missing_ok=True)
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
-                    tmp = target.with_name(target.name + TMP_SUFFIX)
-                    with open(tmp, "wb") as f:
-                        f.write(data)
-                        f.flush()
-                        os.fsync(f.fileno())
-                    os.chmod(tmp, mode)
-                    os.replace(tmp, target)
+                    _replace(target, data, _meta(target) if target.exists() else None)
                 if i < len(items) - 1:
                     signal.pthread_sigmask(signal.SIG_SETMASK, old)
                     if _COMMIT_DELAY:
                         time.sleep(_COMMIT_DELAY)
                     signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
             self._finish()
-        except BaseException:
+        except BaseException as exc:
             signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
-            self.restore()
-            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            try:
+                self._put_back(entries, self._original_from(self.backup), rel)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+            if isinstance(exc, OSError):
+                raise ToolError(f"{self.tree}: writing {rel} failed: "
+                                f"{exc.strerror}; every file was put back and "
+                                "checked: the tree is as it was", EXIT_WRITE)
             raise
         ignore_late_signals()
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
-    def restore(self):
-        """Put back every file named by the journal.  Returns the count.
+    def _original_from(self, backup):
+        """original(entry) -> the file's original bytes, checked by hash,
+        or None: from BACKUP, else from git HEAD when that is the same."""
+        def original(e):
+            if backup is not None:
+                try:
+                    data = (backup / e["path"]).read_bytes()
+                    if sha(data) == e["old"]:
+                        return data
+                except OSError:
+                    pass
+            if (self.tree / ".git").exists():
+                p = subprocess.run(["git", "-C", str(self.tree), "cat-file",
+                                    "blob", f"HEAD:{e['path']}"], capture_output=True)
+                if p.returncode == 0 and sha(p.stdout) == e["old"]:
+                    return p.stdout
+            return None
+        return original
 
-        Idempotent: killed half way, it can simply be run again (the
-        journal goes last)."""
-        if not self.journal.exists():
-            return 0
-        with signals_blocked():
-            entries = json.loads(self.journal.read_text())["files"]
-            for e in entries:
-                target = self.tree / e["path"]
-                tmp = target.with_name(target.name + TMP_SUFFIX)
+    def _put_back(self, entries, original, failing=None):
+        """Put every file of ENTRIES back to its original, check the result
+        by hash and only then remove marker and journal.  A file whose
+        content is neither the original nor what the run wrote was edited
+        since: it is moved aside to NAME.orig-edit, never overwritten.
+        Returns (restored, edited); ToolError naming the tree's exact state
+        if it could not be done (the marker and journal then stay)."""
+        restored, edited, failed = [], [], []
+        for e in entries:            # first free the space of the leftovers
+            _unlink_quietly(self.tree / (e["path"] + TMP_SUFFIX))
+        _unlink_quietly(self.tree / (MARKER + TMP_SUFFIX))
+        for e in entries:
+            target = self.tree / e["path"]
+            try:
+                cur = file_sha(target)
+                if cur == e["old"]:
+                    continue
+                if cur is not None and cur != e["new"]:
+                    keep = _free_name(target, ".orig-edit")
+                    os.rename(target, keep)
+                    edited.append(f"{e['path']} (kept as {keep.name})")
+                    self._edited = edited
                 if e["existed"]:
-                    shutil.copy2(self.backup / e["path"], tmp)
-                    os.replace(tmp, target)
+                    data = original(e)
+                    if data is None:
+                        failed.append(e["path"])
+                        continue
+                    _replace(target, data, e)
                 else:
                     target.unlink(missing_ok=True)
-                    tmp.unlink(missing_ok=True)
-            self._finish()
-        return len(entries)
+                restored.append(e["path"])
+            except OSError:
+                failed.append(e["path"])
+        wrong = [e["path"] for e in entries if file_sha(self.tree / e["path"]) != e["old"]]
+        if wrong:
+            new = [e["path"] for e in entries
+                   if e["new"] and file_sha(self.tree / e["path"]) == e["new"]]
+            fix = ("'git checkout HEAD -- drivers/iommu include/linux/iommu.h' "
+                   "(if HEAD is the tree you ran on)" if (self.tree / ".git").exists()
+                   else "'make restore KERNEL=...' once there is space, or copy the "
+                   "originals from where the tree came from")
+            what = (f"writing {failing} failed, and " if failing else "")
+            raise ToolError(
+                f"{self.tree}: {what}{len(wrong)} of {len(entries)} file(s) could "
+                f"not be put back: the tree is mixed: {len(new)} file(s) have the run's "
+                f"new content ({_names(new)}), the others their original"
+                + (f"; edited since, kept aside: {', '.join(edited)}" if edited else "")
+                + f"; {MARKER} stays; repair with {fix}", EXIT_JOURNAL)
+        self._finish()
+        return restored, edited
+
+    def restore(self):
+        """Put back every file named by the marker or the journal, wherever
+        the tree now is.  Returns (files of the run, edited), or None if
+        there is nothing to restore.
+
+        Idempotent: killed half way, it can simply be run again (marker and
+        journal go last)."""
+        marker = read_marker(self.tree)
+        rec, backup = None, None
+        if marker is not None:
+            rec = marker
+            journal = pathlib.Path(marker.get("journal", ""))
+            try:
+                if json.loads(journal.read_text()).get("files") == marker["files"]:
+                    self.journal, self.backup = journal, journal.parent / "backup"
+                    backup = self.backup
+            except (OSError, ValueError):
+                pass
+        elif self.journal.exists():
+            try:
+                rec = json.loads(self.journal.read_text())
+            except ValueError:
+                rec = None      # killed while writing it: the tree is untouched
+            backup = self.backup
+            if rec is None or not all("old" in e for e in rec["files"]):
+                self._finish()
+                return ([], []) if rec is None else self._legacy(rec)
+        else:
+            return None
+        with signals_blocked():
+            self._put_back(rec["files"], self._original_from(backup))
+            return [e["path"] for e in rec["files"]], self._edited
+
+    def _legacy(self, rec):
+        """A journal of an earlier version (no hashes): put back as it did."""
+        for e in rec["files"]:
+            target = self.tree / e["path"]
+            if e["existed"]:
+                _replace(target, (self.backup / e["path"]).read_bytes(),
+                         _meta(target) if target.exists() else None)
+            else:
+                target.unlink(missing_ok=True)
+        self._finish()
+        return [e["path"] for e in rec["files"]], []
 
     def _finish(self):
+        _unlink_quietly(self.marker)
+        _fsync_dir(self.marker.parent)
         self.journal.unlink(missing_ok=True)
         shutil.rmtree(self.backup, ignore_errors=True)
+
+
+def _names(paths, n=4):
+    return ", ".join(paths[:n]) + (f" and {len(paths) - n} more" if len(paths) > n else "") \
+        if paths else "none"
+
+
+def _meta(path):
+    """Owner, group, mode and extended attributes of PATH, for the file
+    that replaces it (and for the original when it is put back)."""
+    st = os.stat(path)
+    xattrs = {}
+    try:
+        for name in os.listxattr(path):
+            xattrs[name] = os.getxattr(path, name).hex()
+    except OSError:
+        pass
+    return {"uid": st.st_uid, "gid": st.st_gid, "mode": st.st_mode & 0o7777,
+            "xattrs": xattrs}
+
+
+def _replace(target, data, meta):
+    """Write DATA next to TARGET (NAME.ipm-new, fsynced), give it META's
+    owner, group, mode and xattrs (0644 for a new file), rename it over
+    TARGET.  On an error the .ipm-new file is removed."""
+    tmp = target.with_name(target.name + TMP_SUFFIX)
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if meta is None:
+            os.chmod(tmp, 0o644)
+        else:
+            try:
+                os.chown(tmp, meta["uid"], meta["gid"])
+            except PermissionError:
+                pass        # not root: a file of another user stays ours
+            os.chmod(tmp, meta["mode"])
+            for name, value in meta.get("xattrs", {}).items():
+                try:
+                    os.setxattr(tmp, name, bytes.fromhex(value))
+                except OSError:
+                    pass    # trusted.*/security.* as non-root, or unsupported
+        os.replace(tmp, target)
+    except BaseException:
+        _unlink_quietly(tmp)
+        raise
+
+
+def _unlink_quietly(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fsync_dir(path):
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _free_name(target, suffix):
+    p = target.with_name(target.name + suffix)
+    n = 1
+    while os.path.lexists(p):
+        p = target.with_name(f"{target.name}{suffix}.{n}")
+        n += 1
+    return p
 
 
 _held = {}   # lock path -> [file, depth]: a process may nest its own locks
 
 
 @contextlib.contextmanager
-def exclusive(path, busy):
-    """Hold an flock on PATH, or fail at once with BUSY (exit code 4).
+def exclusive(path, busy, shared=False):
+    """Hold an flock on PATH, or fail at once with BUSY (exit code 4);
+    SHARED for readers: many may hold it, not while a writer does.
 
     Re-entrant within a process, so that a command may call another that
     takes the same lock."""
@@ -311,9 +586,9 @@ def exclusive(path, busy):
             _held[path][1] -= 1
         return
     pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
-    f = open(path, "w")
+    f = open(path, "a")
     try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(f, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
     except BlockingIOError:
         f.close()
         raise ToolError(busy, EXIT_BUSY)
@@ -338,6 +613,13 @@ def _writable(path):
 
 def _fsync(path):
     with open(path, "rb") as f:
+        os.fsync(f.fileno())
+
+
+def _write_synced(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
         os.fsync(f.fileno())
 
 
