@@ -9,7 +9,8 @@
 /// SZ_4K), so that iommu_alloc_page_node() can be removed.
 ///
 /// The 4KiB size is a hardware fact of these three drivers, named by the
-/// rule; a new caller of another driver must be checked by hand.
+/// rule; series.toml gives it only their directories.  A caller in another
+/// driver is converted by alloc-page-node-any.cocci, with PAGE_SIZE.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
