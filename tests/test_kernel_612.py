@@ -225,3 +225,63 @@ def test_check_on_the_base_finds_exactly_what_the_series_converts(base, work):
     assert spurious == [], "findings the series does not touch"
     assert missed == [], "converted lines the checker did not report:\n" + "\n".join(missed)
     print(f"{sum(len(v) for v in at.values())} finding lines, all converted")
+
+
+# New code of the kind a later -rc brings, appended to real drivers: each
+# entry is (file, code appended, lines the applied file must contain).
+VARIANTS = [
+    ("drivers/iommu/rockchip-iommu.c",
+     "\nstatic u32 *rk_iommu_alloc_scratch(void)\n{\n"
+     "\treturn iommu_alloc_page(GFP_KERNEL);\n}\n\n"
+     "static void rk_iommu_free_scratch(u32 *p)\n{\n\tiommu_free_page(p);\n}\n",
+     ["\treturn iommu_alloc_pages_sz(GFP_KERNEL, PAGE_SIZE);",
+      "\tiommu_free_pages(p);"]),
+    ("drivers/iommu/exynos-iommu.c",
+     "\nstatic void *exynos_alloc_four(void)\n{\n"
+     "\tvoid *p = iommu_alloc_pages(GFP_KERNEL, 1 + 1);\n\n"
+     "\tif (p)\n\t\tiommu_free_pages(p, 1 + 1);\n\treturn p;\n}\n",
+     ["\tvoid *p = iommu_alloc_pages_sz(GFP_KERNEL, PAGE_SIZE << (1 + 1));",
+      "\t\tiommu_free_pages(p);"]),
+    ("drivers/iommu/intel/iommu.c",
+     "\nstatic void *intel_alloc_ring(int nid, gfp_t gfp)\n{\n"
+     "\treturn iommu_alloc_pages_node(nid, gfp, 2);\n}\n",
+     ["\treturn iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << 2);"]),
+    ("drivers/iommu/amd/init.c",
+     "\nstatic int amd_ring_init(struct amd_iommu *iommu, size_t size, u32 *entries)\n{\n"
+     "\tint order = get_order(size);\n\tvoid *ring;\n\n"
+     "\tring = iommu_alloc_pages(GFP_KERNEL, order);\n"
+     "\tif (!ring)\n\t\treturn -ENOMEM;\n"
+     "\twritel(order, iommu->mmio_base + 0x2000);\n"
+     "\t*entries = (1 << order) * PAGE_SIZE / 16;\n"
+     "\tiommu_free_pages(ring, order);\n\treturn 0;\n}\n",
+     ["\tint order = get_order(size);",
+      "\tring = iommu_alloc_pages_sz(GFP_KERNEL, size);",
+      "\twritel(order, iommu->mmio_base + 0x2000);",
+      "\t*entries = (1 << order) * PAGE_SIZE / 16;",
+      "\tiommu_free_pages(ring);"]),
+    ("drivers/iommu/sun50i-iommu.c",
+     "\nstatic void *sun50i_alloc_on(struct device *dev, bool atomic)\n{\n"
+     "\treturn iommu_alloc_page_node(dev_to_node(dev),\n"
+     "\t\t\t\t     atomic ? GFP_ATOMIC : GFP_KERNEL);\n}\n",
+     ["PAGE_SIZE);"]),
+    ("drivers/iommu/io-pgtable-arm.c",
+     "\n#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages(gfp, 0)\n",
+     ["#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]),
+]
+
+
+def test_new_code_in_real_drivers_is_converted(base, tmp_path):
+    tree = bases.copy("6.12", tmp_path / "linux", print)
+    for rel, code, _ in VARIANTS:
+        with open(tree / rel, "a") as f:
+            f.write(code)
+    p = tool("apply", tree)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for rel, _, want in VARIANTS:
+        text = (tree / rel).read_text()
+        for line in want:
+            assert line in text, f"{rel}: {line!r} missing"
+    sun50i = (tree / "drivers/iommu/sun50i-iommu.c").read_text()
+    assert "iommu_alloc_pages_node_sz(dev_to_node(dev)" in sun50i
+    p = tool("check", tree)
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -182,6 +182,35 @@ def test_unconverted_site_is_reported_by_file_line_function(tmp_path, cache):
     assert tree_hash(tree) == before
 
 
+def test_unconverted_site_says_why_it_cannot_be_converted(tmp_path, cache):
+    # A 'refused' entry of the step explains the lines it matches.
+    narrow = FREE_PAGE_RULE.replace("expression E;", "expression E;\nidentifier f = pgd;") \
+        .replace("iommu_free_page(E)", "iommu_free_page(E->f)").replace("iommu_free_pages(E)", "iommu_free_pages(E->f)")
+    proj = make_project(tmp_path / "proj", [
+        {"rules": {"narrow.cocci": narrow}, "gone": [r"\biommu_free_page\("]}])
+    toml = proj / "series.toml"
+    toml.write_text(toml.read_text().replace(
+        "gone = ['\\biommu_free_page\\(']\n",
+        "gone = ['\\biommu_free_page\\(']\n"
+        "refused = [{re = '->ctx\\b', why = \"the context table is kept as a struct page\"}]\n", 1))
+    assert "refused =" in toml.read_text()
+    tree = make_tree(tmp_path / "linux", {"drivers/iommu/iommu-pages.h": "/* none */\n"})
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 1
+    assert ("drivers/iommu/foo.c:7: foo_free_tables: iommu_free_page(dom->ctx); "
+            "(cannot be converted: the context table is kept as a struct page)") in p.stderr
+    assert "2 call site(s) not converted" in p.stderr
+
+
+def test_manifest_requires_why_for_refused(tmp_path):
+    proj = make_project(tmp_path / "p", [{"rules": {"a.cocci": FREE_PAGE_RULE}}])
+    toml = proj / "series.toml"
+    toml.write_text(toml.read_text().replace(
+        "gone = []\n", "gone = []\nrefused = [{re = 'x'}]\n", 1))
+    with pytest.raises(ToolError, match="step 1: a 'refused' entry needs re and why"):
+        manifest.load(toml)
+
+
 def test_hand_patch_that_does_not_apply_fails(tmp_path, cache):
     patch = ("--- a/drivers/iommu/foo.c\n+++ b/drivers/iommu/foo.c\n"
              "@@ -1,2 +1,2 @@\n-// no such line\n+// other\n #include \"iommu-pages.h\"\n")

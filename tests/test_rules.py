@@ -37,14 +37,14 @@ def use_id(use):
 def cases():
     out = []
     for use in uses():
-        for c in sorted(fixture_dir(use, "fixtures").glob("*.c")):
+        for c in sorted(fixture_dir(use, "fixtures").glob("*.[ch]")):
             out.append(pytest.param(use, c, id=f"{use_id(use)}/{c.name}"))
     return out
 
 
 @pytest.mark.parametrize("use", uses(), ids=use_id)
 def test_rule_has_positive_and_negative_fixtures(use):
-    inputs = sorted(fixture_dir(use, "fixtures").glob("*.c"))
+    inputs = sorted(fixture_dir(use, "fixtures").glob("*.[ch]"))
     assert inputs, f"no fixtures for {use_id(use)}"
     same = [c for c in inputs
             if (fixture_dir(use, "expected") / c.name).read_bytes() == c.read_bytes()]

@@ -10,6 +10,13 @@
 /// that covers every byte the helper was asked for, in whole pages.  The
 /// order local is then dead and goes with unused-order-local.cocci.
 ///
+/// Only a 1 << order that is the page count of a set_memory_*() call
+/// changes.  Any other use of the order (a register field, an entry count
+/// such as (1 << order) * PAGE_SIZE / 16) keeps its value: 1 << order and
+/// PAGE_ALIGN(size) / PAGE_SIZE differ when size is not a power-of-two
+/// number of pages.  Without such a call the rule changes nothing, and
+/// get-order-size.cocci converts the allocation alone.
+///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
@@ -23,7 +30,8 @@ virtual org
 
 @pc depends on patch exists@
 identifier o;
-expression S, gfp, E;
+identifier setmem =~ "^set_memory_";
+expression S, gfp, E, A;
 type T;
 @@
   T o = get_order(S);
@@ -33,12 +41,20 @@ type T;
 + iommu_alloc_pages_sz(gfp, PAGE_ALIGN(S))
   ... when != o = E
       when != S = E
+  setmem(A,
+(
+- (1 << o)
++ (PAGE_ALIGN(S) / PAGE_SIZE)
+|
 - 1 << o
 + PAGE_ALIGN(S) / PAGE_SIZE
+)
+  )
 
 @depends on context exists@
 identifier o;
-expression S, gfp, E;
+identifier setmem =~ "^set_memory_";
+expression S, gfp, E, A;
 type T;
 position p;
 @@
@@ -46,12 +62,13 @@ position p;
   ... when != o = E
 * iommu_alloc_pages@p(gfp, o)
   ... when != o = E
-* 1 << o
+* setmem(A, \(1 << o\|(1 << o)\))
 
 
 @r depends on report || org exists@
 identifier o;
-expression S, gfp, E;
+identifier setmem =~ "^set_memory_";
+expression S, gfp, E, A;
 type T;
 position p;
 @@
@@ -59,7 +76,7 @@ position p;
   ... when != o = E
   iommu_alloc_pages@p(gfp, o)
   ... when != o = E
-  1 << o
+  setmem(A, \(1 << o\|(1 << o)\))
 
 @script:python depends on report@
 p << r.p;

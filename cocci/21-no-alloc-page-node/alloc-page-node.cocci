@@ -9,7 +9,10 @@
 /// SZ_4K), so that iommu_alloc_page_node() can be removed.
 ///
 /// The 4KiB size is a hardware fact of these three drivers, named by the
-/// rule; a new caller of another driver must be checked by hand.
+/// rule, which only converts calls in drivers/iommu/amd/, intel/ and
+/// riscv/ (a file outside drivers/iommu/, such as the rule's fixtures,
+/// counts as one of them).  A caller in another driver is converted by
+/// alloc-page-node-any.cocci, with PAGE_SIZE.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
@@ -22,20 +25,31 @@ virtual context
 virtual report
 virtual org
 
+@initialize:python@
+@@
+HW_4K = ("drivers/iommu/amd/", "drivers/iommu/intel/", "drivers/iommu/riscv/")
+
+
+def hw_4k(p):
+    name = p[0].file
+    return "drivers/iommu/" not in name or any(d in name for d in HW_4K)
+
 @depends on patch@
 expression nid, gfp;
+position p : script:python() { hw_4k(p) };
 @@
-- iommu_alloc_page_node(nid, gfp)
+- iommu_alloc_page_node@p(nid, gfp)
 + iommu_alloc_pages_node_sz(nid, gfp, SZ_4K)
 
 @depends on context@
 expression nid, gfp;
+position p : script:python() { hw_4k(p) };
 @@
-* iommu_alloc_page_node(nid, gfp)
+* iommu_alloc_page_node@p(nid, gfp)
 
 @r depends on report || org@
 expression nid, gfp;
-position p;
+position p : script:python() { hw_4k(p) };
 @@
   iommu_alloc_page_node@p(nid, gfp)
 

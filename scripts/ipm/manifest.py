@@ -47,6 +47,8 @@ class Step:
     patches: tuple
     gone: tuple
     message: str
+    refused: tuple = ()   # of (compiled pattern, why): a line left by the
+                          # step that matches one cannot be converted, why
 
     @property
     def name(self):
@@ -106,8 +108,17 @@ def load(path=MANIFEST, root=None):
                 gone.append(re.compile(g))
             except re.error as e:
                 raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}", EXIT_MANIFEST)
+        refused = []
+        for r in s.get("refused", []):
+            if not isinstance(r, dict) or not isinstance(r.get("re"), str) \
+                    or not isinstance(r.get("why"), str) or not r["why"].strip():
+                raise ToolError(f"{where}: a 'refused' entry needs re and why", EXIT_MANIFEST)
+            try:
+                refused.append((re.compile(r["re"]), r["why"].strip()))
+            except re.error as e:
+                raise ToolError(f"{where}: bad 'refused' pattern {r['re']!r}: {e}", EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
-                          tuple(gone), s["message"].strip() + "\n"))
+                          tuple(gone), s["message"].strip() + "\n", tuple(refused)))
     if len(steps) != NSTEPS:
         raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
     return Series(series.get("title", ""), tuple(series.get("scope", [])),

@@ -86,6 +86,17 @@ def apply_patch(patch, stage):
                         f"apply: {msg[0] if msg else 'patch failed'}", EXIT_FINDINGS)
 
 
+def refusal(step, text):
+    """Why the line TEXT that STEP left cannot be converted, or None.
+
+    The step's 'refused' entries of series.toml name the shapes that no
+    rule can convert with certainty, each with its reason."""
+    for pattern, why in step.refused:
+        if pattern.search(text):
+            return why
+    return None
+
+
 def leftovers(stage, files, patterns):
     """(rel, line, function, text) for each line matching one of PATTERNS."""
     out = []
@@ -174,7 +185,11 @@ def run_step(step, stage, scope):
                 bad[rel] = spatch.unparsed_lines(rel, stage)
         lines = []
         for rel, n, fn, text in left:
-            why = " (spatch reported a parse error in this file)" if bad[rel] else ""
+            why = refusal(step, text)
+            if why:
+                why = f" (cannot be converted: {why})"
+            elif bad[rel]:
+                why = " (spatch reported a parse error in this file)"
             lines.append(f"  {rel}:{n}: {fn}: {text}{why}")
         raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
                         "converted by any rule:\n" + "\n".join(lines),

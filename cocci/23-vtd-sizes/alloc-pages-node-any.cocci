@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Allocate by size in every call of iommu_alloc_pages_node() that the
+/// tailored rules of this step left.
+///
+/// iommu_alloc_pages_node(nid, gfp, order) is PAGE_SIZE << order bytes on
+/// node nid; iommu_alloc_pages_node_sz() rounds a size up to
+/// get_order(size) pages, which gives back exactly that order.  So, with
+/// the node and the gfp flags unchanged:
+///   (nid, gfp, 0)            -> iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE)
+///   (nid, gfp, get_order(S)) -> iommu_alloc_pages_node_sz(nid, gfp, S)
+///   (nid, gfp, order)        -> iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << order)
+/// whatever the arguments are (constants, macros, locals, members, calls;
+/// an order that is not a single operand is put in parentheses), in
+/// functions, static inlines of headers, #ifdef branches and macro bodies.
+/// The same bytes are allocated; no size is guessed.  The tailored rules
+/// of the step (VT-d's interrupt remapping table, page request queue and
+/// PASID directory) run first.  The definitions in iommu-pages.h and
+/// iommu-pages.c are the API itself and are left to the hand patches.
+///
+// Confidence: High
+// Copyright: (C) 2026 The iommu-pages-migrate authors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Prefilter: iommu_alloc_pages_node
+
+virtual patch
+virtual context
+virtual report
+virtual org
+
+// The allocator's own definitions (iommu-pages.h) call each other.
+@api@
+identifier fn =~ "^(__)?iommu_alloc_pages?(_node)?(_sz)?$";
+position p;
+@@
+fn(...) {
+  <+... iommu_alloc_pages_node@p(...) ...+>
+}
+
+@depends on patch@
+expression nid, gfp, S;
+position p != api.p;
+@@
+(
+- iommu_alloc_pages_node@p(nid, gfp, 0)
++ iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE)
+|
+- iommu_alloc_pages_node@p(nid, gfp, get_order(S))
++ iommu_alloc_pages_node_sz(nid, gfp, S)
+)
+
+// An order that is a single operand needs no parentheses after <<.  A
+// plain name counts only inside a function: in a macro body it may be a
+// parameter standing for any expression.
+@simple depends on patch@
+identifier fld;
+constant C;
+expression nid, gfp, E, F;
+expression list A;
+position p != api.p;
+@@
+  iommu_alloc_pages_node@p(nid, gfp, \(C\|E->fld\|E.fld\|F(A)\))
+
+@simple_name depends on patch@
+identifier fn, I;
+expression nid, gfp;
+position p != {api.p, simple.p};
+@@
+fn(...) {
+  <+... iommu_alloc_pages_node@p(nid, gfp, I) ...+>
+}
+
+@depends on patch@
+expression nid, gfp, O;
+position p = {simple.p, simple_name.p};
+@@
+- iommu_alloc_pages_node@p(nid, gfp, O)
++ iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << O)
+
+// Any other order expression, in parentheses: PAGE_SIZE << (a ? 1 : 2).
+@depends on patch@
+expression nid, gfp, O;
+position p != api.p;
+@@
+- iommu_alloc_pages_node@p(nid, gfp, O)
++ iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << (O))
+
+@depends on context@
+expression nid, gfp, O;
+position p != api.p;
+@@
+* iommu_alloc_pages_node@p(nid, gfp, O)
+
+@r depends on report || org@
+expression nid, gfp, O;
+position p != api.p;
+@@
+  iommu_alloc_pages_node@p(nid, gfp, O)
+
+@script:python depends on report@
+p << r.p;
+@@
+coccilib.report.print_report(p[0], "order-based allocation: iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << order) allocates the same bytes")
+
+@script:python depends on org@
+p << r.p;
+@@
+coccilib.org.print_todo(p[0], "order-based allocation: iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << order) allocates the same bytes")
