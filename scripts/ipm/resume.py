@@ -79,7 +79,7 @@ def classify(step, stage, scope):
     ToolError(EXIT_MIXED) when its hand patches apply only in part."""
     snapshot = treemod.read_scope(stage, scope)
     rules_only = dataclasses.replace(step, patches=(), gone=())
-    res = runner.run_step(rules_only, stage, scope)
+    res = runner.run_step(rules_only, stage, scope, struct_page_gate=False)
     if res.changes:
         _restore(stage, snapshot, scope)
         return "pending"

@@ -145,7 +145,30 @@ def required_literal(pattern, shortest=3):
     return best if len(best) >= shortest else None
 
 
-def run_step(step, stage, scope):
+# Steps after this one fail while a struct page use of iommu-pages memory
+# that check would report is left in the stage: by then the allocator core
+# no longer hands out struct pages, and apply must not finish with a use
+# that only check would find.
+STRUCT_PAGE_GATE_AFTER = 15
+
+
+def struct_page_left(step, stage, scope):
+    """One line per struct page use that check would report, with why no
+    rule converted it; empty before the gate's steps."""
+    if step.number <= STRUCT_PAGE_GATE_AFTER:
+        return []
+    from . import checker
+    lines = []
+    for f in sorted(checker.struct_page_findings(stage, scope)):
+        text = (pathlib.Path(stage) / f.path).read_text(errors="replace")
+        src = text.split("\n")[f.line - 1].strip()
+        why = checker.unconverted_reason(stage, scope, f)
+        lines.append(f"  {f.path}:{f.line}: {f.function}: {src} "
+                     f"(struct page use of iommu-pages memory, {f.what}: {why})")
+    return lines
+
+
+def run_step(step, stage, scope, struct_page_gate=True):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on the C files of the scope that its prefilter
@@ -153,7 +176,9 @@ def run_step(step, stage, scope):
     file on its own unless the manifest marks the rule 'together' (one
     group of those files, for a rule whose facts cross files: a header
     field and its users); then the hand patches.
-    The step fails if a 'gone' pattern still matches afterwards."""
+    The step fails if a 'gone' pattern still matches afterwards, and a
+    step after STRUCT_PAGE_GATE_AFTER if check would report a struct page
+    use of iommu-pages memory (STRUCT_PAGE_GATE false: not tested)."""
     stage = pathlib.Path(stage)
     t0 = time.monotonic()
     before = treemod.read_scope(stage, scope)
@@ -179,4 +204,9 @@ def run_step(step, stage, scope):
         raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
                         "converted by any rule:\n" + "\n".join(lines),
                         EXIT_FINDINGS)
+    pages = struct_page_left(step, stage, scope) if struct_page_gate else []
+    if pages:
+        raise ToolError(f"step {step.name}: {len(pages)} struct page use(s) of "
+                        "iommu-pages memory not converted by any rule:\n"
+                        + "\n".join(pages), EXIT_FINDINGS)
     return StepResult(step, before, after, time.monotonic() - t0, commands)

@@ -1,0 +1,98 @@
+"""Generality of apply: struct page uses left behind, and files spatch
+cannot fully parse.
+
+apply must never finish with a struct page use of iommu-pages memory that
+check would report: every step after the allocator stops handing out
+struct pages (step 15) fails while one is left, and says which function
+and why no rule converted it."""
+
+import dataclasses
+
+import pytest
+
+from ipm import manifest, runner
+from ipm.errors import ToolError, EXIT_FINDINGS
+
+SCOPE = ("drivers/iommu", "include/linux/iommu.h")
+
+HEADER = """\
+struct iommu_pages_list {
+	struct list_head pages;
+};
+"""
+
+DRIVER = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+struct foo_domain {
+	u64 *pgd;
+};
+
+static int foo_init(struct foo_domain *domain)
+{
+	domain->pgd = iommu_alloc_pages_sz(GFP_KERNEL, SZ_4K);
+	return domain->pgd ? 0 : -ENOMEM;
+}
+
+static void foo_mark(struct foo_domain *domain)
+{
+	set_page_dirty(virt_to_page(domain->pgd));
+}
+
+static void foo_free(struct foo_domain *domain)
+{
+	iommu_free_pages(domain->pgd);
+}
+"""
+
+
+def tree(tmp_path, driver):
+    (tmp_path / "include/linux").mkdir(parents=True)
+    (tmp_path / "include/linux/iommu.h").write_text(HEADER)
+    (tmp_path / "drivers/iommu").mkdir(parents=True)
+    (tmp_path / "drivers/iommu/foo.c").write_text(driver)
+    return tmp_path
+
+
+def step(number):
+    return manifest.Step(number, "s", "subject", "ready", (), (), (), "m\n")
+
+
+def test_struct_page_left_fails_a_late_step(tmp_path):
+    t = tree(tmp_path, DRIVER)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(step(16), t, SCOPE)
+    assert e.value.code == EXIT_FINDINGS
+    lines = str(e.value).splitlines()
+    assert lines[0] == ("step 16-s: 1 struct page use(s) of iommu-pages memory "
+                        "not converted by any rule:")
+    assert lines[1] == (
+        "  drivers/iommu/foo.c:16: foo_mark: set_page_dirty(virt_to_page(domain->pgd)); "
+        "(struct page use of iommu-pages memory, virt_to_page: the struct page is "
+        "passed to set_page_dirty(), a function outside drivers/iommu)")
+
+
+def test_struct_page_gate_starts_after_step_15(tmp_path):
+    t = tree(tmp_path, DRIVER)
+    runner.run_step(step(15), t, SCOPE)
+    # and resume's probe of a step does not test it
+    runner.run_step(step(16), t, SCOPE, struct_page_gate=False)
+
+
+def test_struct_page_use_explained_without_a_callee(tmp_path):
+    t = tree(tmp_path, DRIVER.replace(
+        "set_page_dirty(virt_to_page(domain->pgd));",
+        "struct page *pg = virt_to_page(domain->pgd);\n\n\tpg->private = 0;"))
+    with pytest.raises(ToolError) as e:
+        runner.run_step(step(23), t, SCOPE)
+    assert "foo_mark: struct page *pg = virt_to_page(domain->pgd); (struct page use " \
+        "of iommu-pages memory, virt_to_page: no rule converts this use of " \
+        "virt_to_page on iommu-pages memory)" in str(e.value)
+
+
+def test_no_struct_page_use_passes(tmp_path):
+    t = tree(tmp_path, DRIVER.replace(
+        "set_page_dirty(virt_to_page(domain->pgd));", "domain->pgd[0] = 0;"))
+    res = runner.run_step(step(23), t, SCOPE)
+    assert not res.changes
