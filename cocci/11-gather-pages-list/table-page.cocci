@@ -62,9 +62,14 @@ def spot(p):
     return (p[0].file, p[0].line, p[0].column)
 
 
+PGDECL = set()   # (function, page local) declared from virt_to_page(T)
+
+
 def onlyconv(pg, p):
+    """A page local declared from virt_to_page() of a table, every use of
+    which converts (a parameter is never one: it has no such declaration)."""
     k = (p[0].current_element, pg)
-    return PGALL.get(k, 0) > 0 and PGALL.get(k) == PGOK.get(k)
+    return k in PGDECL and PGALL.get(k) == PGOK.get(k)
 
 @gate@
 @@
@@ -154,6 +159,7 @@ p << pgd.p;
 @@
 k = (q[0].current_element, pg)
 if ismem(e, p):
+    PGDECL.add(k)
     PGOK[k] = PGOK.get(k, 0) + 1
     PGALL[k] = PGALL.get(k, 0) + 1
 

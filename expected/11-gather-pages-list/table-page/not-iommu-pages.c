@@ -29,3 +29,8 @@ static void qux_dirty(struct qux_domain *dom)
 	pr_debug("%p\n", page_address(pg));
 	set_page_dirty(pg);
 }
+
+static inline unsigned long qux_page_to_dma_pfn(struct page *pg)
+{
+	return page_to_pfn(pg) << 1;
+}
