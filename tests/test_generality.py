@@ -7,10 +7,12 @@ struct pages (step 15) fails while one is left, and says which function
 and why no rule converted it."""
 
 import dataclasses
+import re
+import subprocess
 
 import pytest
 
-from ipm import manifest, runner
+from ipm import manifest, runner, spatch
 from ipm.errors import ToolError, EXIT_FINDINGS
 
 SCOPE = ("drivers/iommu", "include/linux/iommu.h")
@@ -96,3 +98,66 @@ def test_no_struct_page_use_passes(tmp_path):
         "set_page_dirty(virt_to_page(domain->pgd));", "domain->pgd[0] = 0;"))
     res = runner.run_step(step(23), t, SCOPE)
     assert not res.changes
+
+
+# --- files spatch cannot fully parse ---------------------------------------
+
+# asm goto is GNU C that spatch 1.1.1 cannot parse (it skips the function);
+# the pm ops initialiser parses only with cocci/parsing_hacks.h.
+PARSE = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void baz_free_tables(struct baz_domain *dom)
+{
+	asm goto("" :::: out);
+	iommu_free_page(dom->pgd);
+out:
+	return;
+}
+
+static void *__maybe_unused baz_alloc_scratch(void)
+{
+	return iommu_alloc_page(GFP_KERNEL);
+}
+
+static int __maybe_unused baz_suspend(struct device *dev)
+{
+	return 0;
+}
+
+static int __maybe_unused baz_resume(struct device *dev)
+{
+	return 0;
+}
+
+static const struct dev_pm_ops baz_pm_ops = {
+	SET_RUNTIME_PM_OPS(baz_suspend, baz_resume, NULL)
+	SET_SYSTEM_SLEEP_PM_OPS(pm_runtime_force_suspend,
+				pm_runtime_force_resume)
+};
+"""
+
+
+def test_leftover_names_the_function_spatch_could_not_parse(tmp_path):
+    t = tree(tmp_path, PARSE)
+    s = dataclasses.replace(step(20), gone=(re.compile(r"\biommu_(alloc|free)_page\("),))
+    with pytest.raises(ToolError) as e:
+        runner.run_step(s, t, SCOPE)
+    lines = str(e.value).splitlines()
+    assert lines[1:] == [
+        "  drivers/iommu/foo.c:7: baz_free_tables: iommu_free_page(dom->pgd); "
+        "(spatch could not parse baz_free_tables: parse error at line 6; no rule "
+        "sees this function (a macro for cocci/parsing_hacks.h?))",
+        "  drivers/iommu/foo.c:14: baz_alloc_scratch: return iommu_alloc_page(GFP_KERNEL); "
+        "(spatch parsed baz_alloc_scratch: no rule converts this form; the file's "
+        "parse errors are elsewhere (line 6 in baz_free_tables))"]
+
+
+def test_pm_ops_parse_with_the_project_macros(tmp_path):
+    src = tmp_path / "pm.c"
+    src.write_text(PARSE.replace('\tasm goto("" :::: out);\n', ""))
+    assert spatch.unparsed_regions(src.name, tmp_path) == []
+    # without the project's macros the initialiser does not parse
+    p = subprocess.run(["spatch", "--parse-c", str(src)], capture_output=True, text=True)
+    assert "BAD:!!!!! \tSET_SYSTEM_SLEEP_PM_OPS" in p.stdout + p.stderr

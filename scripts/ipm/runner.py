@@ -168,6 +168,41 @@ def struct_page_left(step, stage, scope):
     return lines
 
 
+def definition_at(raw, lineno):
+    """Name of the function, or of the file-scope definition (an
+    initialiser, a macro), that holds line LINENO of the lines RAW."""
+    fn = function_at(raw, lineno)
+    if fn != "<file scope>":
+        return fn
+    for i in range(lineno - 1, -1, -1):
+        line = raw[i]
+        if not line[:1].strip() or line[0] in "{}":
+            continue
+        m = re.match(r"\s*#\s*define\s+(\w+)", line)
+        if m:
+            return m.group(1)
+        head = line.split("=")[0] if "=" in line else line.split("(")[0]
+        names = re.findall(r"[A-Za-z_]\w*", head)
+        return names[-1] if names else "<file scope>"
+    return "<file scope>"
+
+
+def parse_note(path, n, fn, regions):
+    """Why the call site at line N of PATH, in function FN, was left: the
+    function spatch could not parse, or, when spatch parsed it, that no
+    rule converts its form (naming where the file's parse errors are)."""
+    for first, last, err in regions:
+        if first <= n <= last:
+            return (f"spatch could not parse {fn}: parse error at line {err}; "
+                    "no rule sees this function (a macro for cocci/parsing_hacks.h?)")
+    if not regions:
+        return f"spatch parsed {fn}: no rule converts this form"
+    raw = path.read_text(errors="replace").split("\n")
+    where = ", ".join(f"line {err} in {definition_at(raw, err)}" for _, _, err in regions)
+    return (f"spatch parsed {fn}: no rule converts this form; the file's "
+            f"parse errors are elsewhere ({where})")
+
+
 def run_step(step, stage, scope, struct_page_gate=True):
     """Apply STEP in place on STAGE; return its StepResult.
 
@@ -196,11 +231,11 @@ def run_step(step, stage, scope, struct_page_gate=True):
         bad = {}
         for rel, *_ in left:
             if rel not in bad:
-                bad[rel] = spatch.unparsed_lines(rel, stage)
+                bad[rel] = spatch.unparsed_regions(rel, stage)
         lines = []
         for rel, n, fn, text in left:
-            why = " (spatch reported a parse error in this file)" if bad[rel] else ""
-            lines.append(f"  {rel}:{n}: {fn}: {text}{why}")
+            why = parse_note(stage / rel, n, fn, bad[rel])
+            lines.append(f"  {rel}:{n}: {fn}: {text} ({why})")
         raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
                         "converted by any rule:\n" + "\n".join(lines),
                         EXIT_FINDINGS)
