@@ -161,3 +161,27 @@ def test_pm_ops_parse_with_the_project_macros(tmp_path):
     # without the project's macros the initialiser does not parse
     p = subprocess.run(["spatch", "--parse-c", str(src)], capture_output=True, text=True)
     assert "BAD:!!!!! \tSET_SYSTEM_SLEEP_PM_OPS" in p.stdout + p.stderr
+
+
+def test_gone_paths_limit_a_driver_steps_leftovers(tmp_path):
+    """A form that a driver's step converts, in another driver, is a later
+    step's: step 09 (riscv) must not fail on new amd code."""
+    t = tree(tmp_path, DRIVER)
+    riscv = t / "drivers/iommu/riscv"
+    riscv.mkdir()
+    (riscv / "iommu.c").write_text("static void f(void)\n{\n}\n")
+    s = dataclasses.replace(step(9), gone=(re.compile(r"\bvirt_to_page\("),),
+                            gone_paths=("drivers/iommu/riscv/",))
+    runner.run_step(s, t, SCOPE)
+    (riscv / "iommu.c").write_text("static void f(void *p)\n{\n\tvirt_to_page(p);\n}\n")
+    with pytest.raises(ToolError) as e:
+        runner.run_step(s, t, SCOPE)
+    assert "drivers/iommu/riscv/iommu.c:3: f: virt_to_page(p);" in str(e.value)
+    assert "foo.c" not in str(e.value)
+
+
+def test_series_scopes_the_driver_steps_leftovers():
+    steps = manifest.load().steps
+    assert steps[8].gone_paths == ("drivers/iommu/riscv/",)
+    assert steps[9].gone_paths == ("drivers/iommu/amd/",)
+    assert steps[10].gone_paths == ()

@@ -47,6 +47,14 @@ class Step:
     patches: tuple
     gone: tuple
     message: str
+    gone_paths: tuple = ()  # where 'gone' is tested (default: the scope)
+
+    def gone_files(self, files):
+        """The files of FILES (relative paths) that 'gone' is tested on."""
+        if not self.gone_paths:
+            return list(files)
+        return [f for f in files if any(f == p or (p.endswith("/") and f.startswith(p))
+                                        for p in self.gone_paths)]
 
     @property
     def name(self):
@@ -106,8 +114,12 @@ def load(path=MANIFEST, root=None):
                 gone.append(re.compile(g))
             except re.error as e:
                 raise ToolError(f"{where}: bad 'gone' pattern {g!r}: {e}", EXIT_MANIFEST)
+        gone_paths = s.get("gone_paths", [])
+        if not isinstance(gone_paths, list) or not all(
+                isinstance(g, str) and g.strip() for g in gone_paths):
+            raise ToolError(f"{where}: gone_paths must be a list of paths", EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
-                          tuple(gone), s["message"].strip() + "\n"))
+                          tuple(gone), s["message"].strip() + "\n", tuple(gone_paths)))
     if len(steps) != NSTEPS:
         raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
     return Series(series.get("title", ""), tuple(series.get("scope", [])),

@@ -84,7 +84,7 @@ def classify(step, stage, scope):
         _restore(stage, snapshot, scope)
         return "pending"
     if not step.patches:
-        files = [rel for rel in sorted(snapshot) if runner.SOURCE.search(rel)]
+        files = step.gone_files(rel for rel in sorted(snapshot) if runner.SOURCE.search(rel))
         return "pending" if runner.leftovers(stage, files, step.gone) else "applied"
     fwd = [patch_ok(p.path, stage) for p in step.patches]
     if all(fwd):

@@ -225,8 +225,8 @@ def run_step(step, stage, scope, struct_page_gate=True):
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
     after = treemod.read_scope(stage, scope)
     # files a hand patch created in this step are checked too
-    left = leftovers(stage, [rel for rel in sorted(after) if SOURCE.search(rel)],
-                     step.gone)
+    left = leftovers(stage, step.gone_files(rel for rel in sorted(after)
+                                            if SOURCE.search(rel)), step.gone)
     if left:
         bad = {}
         for rel, *_ in left:
