@@ -16,8 +16,10 @@
 /// iommu_free_page(s)() or iommu_pages_list_add().  T is the table itself
 /// (a member or a variable, no arithmetic), so it is page aligned and
 /// page_address() of its page is T.  A page that is used in any other way
-/// (handed to a function, put on a list) is left alone: step 11's free
-/// list rule converts the list uses, and apply reports what remains.
+/// (handed to a function, put on a list) is left alone: the free list
+/// rule of steps 09-11 converted the list uses, and apply reports what
+/// remains.  Step 13 runs it: from there on the allocator describes its
+/// memory with its own descriptor.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
