@@ -928,6 +928,46 @@ position p : script:python(pg) { conv_once(("pg", p[0].current_element, pg)) };
 - fn(&pg->lru, A);
 + iommu_pages_list_add(A, V);
 
+// A pointer parameter that names a parent entry, then is reassigned to
+// the table that entry points to (page_address() of the page queued):
+// the parameter becomes the parent entry, parent_<name>, and the table is
+// a local of the old name, initialised from the parent entry.  The
+// parameter must not be used between the queueing and the reassignment
+// (it would be the table there, not the entry), nor the page after it.
+@rp depends on cv && patch@
+identifier f, p, pg;
+fresh identifier pp = "parent_" ## p;
+identifier fn = {list_add_tail, list_add};
+type T, R;
+expression E, A;
+position q : script:python(pg) { conv(("pg", q[0].current_element, pg)) };
+@@
+R f(...,
+- T *p
++ T *pp
+  , ...)
+{
+- struct page *pg@q;
++ T *p = phys_to_virt(E);
+  
+- pg = pfn_to_page(E >> PAGE_SHIFT);
++ iommu_pages_list_add(A, p);
+- fn(&pg->lru, A);
+  ... when != p
+      when != pg
+- p = page_address(pg);
+  ... when != pg
+}
+
+@depends on rp@
+identifier rp.p, rp.pp;
+type rp.T;
+@@
+T *p = phys_to_virt(<+...
+- p
++ pp
+  ...+>);
+
 // Otherwise the local keeps the address: virt_to_page(addr) becomes addr,
 // pfn_to_page(phys >> PAGE_SHIFT) becomes phys_to_virt(phys),
 // page_address() of it the local itself.

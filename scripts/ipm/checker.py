@@ -860,6 +860,89 @@ def scan(tree, scope, rules=None):
     return findings, allowed, len(files)
 
 
+# ---------------------------------------------------------------------------
+# The struct page gate of apply (see runner.run_step)
+
+_PAGE_TEXT = re.compile(r"\bstruct\s+page\b|\b(?:%s)\b|[.>]\s*lru\b"
+                        % "|".join(PAGE_CALLS))
+_FACT_HEADERS = ("include/linux/iommu.h", "drivers/iommu/iommu-pages.h")
+_GATE_CACHE = {}
+# Names whose call on a struct page is the use itself, not a hand-over.
+_NOT_CALLEES = frozenset(PAGE_CALLS) | LIST_ADD | LIST_SPLICE | frozenset({
+    "if", "for", "while", "switch", "return", "sizeof", "list_del",
+    "list_del_init", "INIT_LIST_HEAD", "list_first_entry",
+    "list_for_each_entry", "list_for_each_entry_safe"})
+
+
+def struct_page_findings(tree, scope, rules=None):
+    """The struct-page findings of the tree, as check reports them.
+
+    Only files that mention a struct page operation are checked, and a
+    file's findings are kept by its text and the headers' (check_file
+    depends on nothing else): apply asks after every step, and a step
+    changes few files."""
+    tree = pathlib.Path(tree)
+    rules = load_rules() if rules is None else rules
+    heads = tuple((tree / rel).read_text(errors="replace")
+                  if (tree / rel).is_file() else None for rel in _FACT_HEADERS)
+    if len(_GATE_CACHE) > 512:
+        _GATE_CACHE.clear()
+    facts, out = None, []
+    for p in files_in_scope(tree, scope):
+        text = p.read_text(errors="replace")
+        if not _PAGE_TEXT.search(text):
+            continue
+        rel = p.relative_to(tree).as_posix()
+        key = (rel, text, heads, tuple(rules))
+        if key not in _GATE_CACHE:
+            facts = facts or Facts.of_texts([h for h in heads if h is not None])
+            fc = check_file(rel, text, facts, rules)
+            _GATE_CACHE[key] = [f for f in fc.findings if f.kind == "struct-page"]
+        out.extend(_GATE_CACHE[key])
+    return out
+
+
+def _call_args(line, start):
+    """The top-level arguments of the call whose '(' ends at START."""
+    args, depth, cur = [], 0, ""
+    for c in line[start:]:
+        if c == ")" and depth == 0:
+            break
+        if c == "," and depth == 0:
+            args.append(cur.strip())
+            cur = ""
+            continue
+        depth += (c in "([") - (c in ")]")
+        cur += c
+    return args + [cur.strip()]
+
+
+def unconverted_reason(tree, scope, finding):
+    """Why no rule converted FINDING, in a few words.
+
+    A struct page handed to a function is the usual reason: the function
+    is named, and said to be outside the scope when the scope does not
+    define it (no rule can change what it takes)."""
+    tree = pathlib.Path(tree)
+    text = (tree / finding.path).read_text(errors="replace").split("\n")
+    line = csrc.strip_comments("\n".join(text)).split("\n")[finding.line - 1]
+    pages = set(re.findall(r"\bstruct\s+page\s*\*\s*([A-Za-z_]\w*)", "\n".join(text)))
+    for m in re.finditer(r"\b([A-Za-z_]\w*)\s*\(", line):
+        name = m.group(1)
+        if name in _NOT_CALLEES or _CONST.match(name):
+            continue
+        if not any(re.match(r"(?:%s)\s*\(" % "|".join(PAGE_RESULT), a) or a in pages
+                   for a in _call_args(line, m.end())):
+            continue
+        define = re.compile(r"^[A-Za-z_][^;=(]*\b%s\s*\([^;]*$" % re.escape(name), re.M)
+        inside = any(define.search(q.read_text(errors="replace"))
+                     for q in files_in_scope(tree, scope))
+        where = "a function of the scope that no rule changes" if inside else \
+            "a function outside drivers/iommu"
+        return f"the struct page is passed to {name}(), {where}"
+    return f"no rule converts this use of {finding.what} on iommu-pages memory"
+
+
 def main(tree, scope, say, findings_only=None):
     """Print the report; EXIT_FINDINGS if anything remains, else EXIT_OK.
     FINDINGS_ONLY (default: $IPM_CHECK_FINDINGS_ONLY) hides the allowed list."""

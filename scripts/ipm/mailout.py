@@ -131,11 +131,15 @@ def skip_reason(step, tree_files):
 
 # --- the summary table --------------------------------------------------------
 
-def count_sites(files, patterns):
-    """Code lines (comments stripped) of FILES {rel: bytes} matching PATTERNS."""
+def count_sites(files, patterns, step=None):
+    """Code lines (comments stripped) of FILES {rel: bytes} matching PATTERNS
+    (only in the step's gone_paths, given STEP)."""
     from .csrc import strip_comments
     n = 0
+    keep = set(step.gone_files(files)) if step else set(files)
     for rel, data in files.items():
+        if rel not in keep:
+            continue
         if data is None or not runner.SOURCE.search(rel):
             continue
         for line in strip_comments(data.decode(errors="replace")).splitlines():
@@ -156,8 +160,8 @@ class Row:
                         if l.startswith("+") and not l.startswith("+++"))
         self.minus = sum(1 for l in diff.splitlines()
                          if l.startswith("-") and not l.startswith("---"))
-        self.sites = count_sites(res.before, step.gone)
-        self.left = count_sites(stage_files, step.gone)
+        self.sites = count_sites(res.before, step.gone, step)
+        self.left = count_sites(stage_files, step.gone, step)
         self.diff = diff
 
 

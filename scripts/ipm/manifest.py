@@ -49,6 +49,14 @@ class Step:
     message: str
     refused: tuple = ()   # of (compiled pattern, why): a line left by the
                           # step that matches one cannot be converted, why
+    gone_paths: tuple = ()  # where 'gone' is tested (default: the scope)
+
+    def gone_files(self, files):
+        """The files of FILES (relative paths) that 'gone' is tested on."""
+        if not self.gone_paths:
+            return list(files)
+        return [f for f in files if any(f == p or (p.endswith("/") and f.startswith(p))
+                                        for p in self.gone_paths)]
 
     @property
     def name(self):
@@ -117,8 +125,13 @@ def load(path=MANIFEST, root=None):
                 refused.append((re.compile(r["re"]), r["why"].strip()))
             except re.error as e:
                 raise ToolError(f"{where}: bad 'refused' pattern {r['re']!r}: {e}", EXIT_MANIFEST)
+        gone_paths = s.get("gone_paths", [])
+        if not isinstance(gone_paths, list) or not all(
+                isinstance(g, str) and g.strip() for g in gone_paths):
+            raise ToolError(f"{where}: gone_paths must be a list of paths", EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
-                          tuple(gone), s["message"].strip() + "\n", tuple(refused)))
+                          tuple(gone), s["message"].strip() + "\n", tuple(refused),
+                          tuple(gone_paths)))
     if len(steps) != NSTEPS:
         raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
     return Series(series.get("title", ""), tuple(series.get("scope", [])),

@@ -79,12 +79,12 @@ def classify(step, stage, scope):
     ToolError(EXIT_MIXED) when its hand patches apply only in part."""
     snapshot = treemod.read_scope(stage, scope)
     rules_only = dataclasses.replace(step, patches=(), gone=())
-    res = runner.run_step(rules_only, stage, scope)
+    res = runner.run_step(rules_only, stage, scope, struct_page_gate=False)
     if res.changes:
         _restore(stage, snapshot, scope)
         return "pending"
     if not step.patches:
-        files = [rel for rel in sorted(snapshot) if runner.SOURCE.search(rel)]
+        files = step.gone_files(rel for rel in sorted(snapshot) if runner.SOURCE.search(rel))
         return "pending" if runner.leftovers(stage, files, step.gone) else "applied"
     fwd = [patch_ok(p.path, stage) for p in step.patches]
     if all(fwd):

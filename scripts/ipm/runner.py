@@ -156,7 +156,65 @@ def required_literal(pattern, shortest=3):
     return best if len(best) >= shortest else None
 
 
-def run_step(step, stage, scope):
+# Steps after this one fail while a struct page use of iommu-pages memory
+# that check would report is left in the stage: by then the allocator core
+# no longer hands out struct pages, and apply must not finish with a use
+# that only check would find.
+STRUCT_PAGE_GATE_AFTER = 15
+
+
+def struct_page_left(step, stage, scope):
+    """One line per struct page use that check would report, with why no
+    rule converted it; empty before the gate's steps."""
+    if step.number <= STRUCT_PAGE_GATE_AFTER:
+        return []
+    from . import checker
+    lines = []
+    for f in sorted(checker.struct_page_findings(stage, scope)):
+        text = (pathlib.Path(stage) / f.path).read_text(errors="replace")
+        src = text.split("\n")[f.line - 1].strip()
+        why = checker.unconverted_reason(stage, scope, f)
+        lines.append(f"  {f.path}:{f.line}: {f.function}: {src} "
+                     f"(struct page use of iommu-pages memory, {f.what}: {why})")
+    return lines
+
+
+def definition_at(raw, lineno):
+    """Name of the function, or of the file-scope definition (an
+    initialiser, a macro), that holds line LINENO of the lines RAW."""
+    fn = function_at(raw, lineno)
+    if fn != "<file scope>":
+        return fn
+    for i in range(lineno - 1, -1, -1):
+        line = raw[i]
+        if not line[:1].strip() or line[0] in "{}":
+            continue
+        m = re.match(r"\s*#\s*define\s+(\w+)", line)
+        if m:
+            return m.group(1)
+        head = line.split("=")[0] if "=" in line else line.split("(")[0]
+        names = re.findall(r"[A-Za-z_]\w*", head)
+        return names[-1] if names else "<file scope>"
+    return "<file scope>"
+
+
+def parse_note(path, n, fn, regions):
+    """Why the call site at line N of PATH, in function FN, was left: the
+    function spatch could not parse, or, when spatch parsed it, that no
+    rule converts its form (naming where the file's parse errors are)."""
+    for first, last, err in regions:
+        if first <= n <= last:
+            return (f"spatch could not parse {fn}: parse error at line {err}; "
+                    "no rule sees this function (a macro for cocci/parsing_hacks.h?)")
+    if not regions:
+        return f"spatch parsed {fn}: no rule converts this form"
+    raw = path.read_text(errors="replace").split("\n")
+    where = ", ".join(f"line {err} in {definition_at(raw, err)}" for _, _, err in regions)
+    return (f"spatch parsed {fn}: no rule converts this form; the file's "
+            f"parse errors are elsewhere ({where})")
+
+
+def run_step(step, stage, scope, struct_page_gate=True):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on the C files of the scope that its prefilter
@@ -164,7 +222,9 @@ def run_step(step, stage, scope):
     file on its own unless the manifest marks the rule 'together' (one
     group of those files, for a rule whose facts cross files: a header
     field and its users); then the hand patches.
-    The step fails if a 'gone' pattern still matches afterwards."""
+    The step fails if a 'gone' pattern still matches afterwards, and a
+    step after STRUCT_PAGE_GATE_AFTER if check would report a struct page
+    use of iommu-pages memory (STRUCT_PAGE_GATE false: not tested)."""
     stage = pathlib.Path(stage)
     t0 = time.monotonic()
     before = treemod.read_scope(stage, scope)
@@ -176,22 +236,25 @@ def run_step(step, stage, scope):
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
     after = treemod.read_scope(stage, scope)
     # files a hand patch created in this step are checked too
-    left = leftovers(stage, [rel for rel in sorted(after) if SOURCE.search(rel)],
-                     step.gone)
+    left = leftovers(stage, step.gone_files(rel for rel in sorted(after)
+                                            if SOURCE.search(rel)), step.gone)
     if left:
         bad = {}
         for rel, *_ in left:
             if rel not in bad:
-                bad[rel] = spatch.unparsed_lines(rel, stage)
+                bad[rel] = spatch.unparsed_regions(rel, stage)
         lines = []
         for rel, n, fn, text in left:
             why = refusal(step, text)
-            if why:
-                why = f" (cannot be converted: {why})"
-            elif bad[rel]:
-                why = " (spatch reported a parse error in this file)"
-            lines.append(f"  {rel}:{n}: {fn}: {text}{why}")
+            why = (f"cannot be converted: {why}" if why
+                   else parse_note(stage / rel, n, fn, bad[rel]))
+            lines.append(f"  {rel}:{n}: {fn}: {text} ({why})")
         raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
                         "converted by any rule:\n" + "\n".join(lines),
                         EXIT_FINDINGS)
+    pages = struct_page_left(step, stage, scope) if struct_page_gate else []
+    if pages:
+        raise ToolError(f"step {step.name}: {len(pages)} struct page use(s) of "
+                        "iommu-pages memory not converted by any rule:\n"
+                        + "\n".join(pages), EXIT_FINDINGS)
     return StepResult(step, before, after, time.monotonic() - t0, commands)

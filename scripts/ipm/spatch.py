@@ -259,17 +259,50 @@ def _first_error(text):
 
 
 _BAD = re.compile(r"^BAD:!!!!!|^bad:")
+_SYNC = re.compile(r"ERROR-RECOV: found sync .*?line (\d+)")
+_AT = re.compile(r'^ = File "([^"]*)", line (\d+)')
 
 
-def unparsed_lines(path, cwd):
-    """Line numbers of PATH that spatch --parse-c could not parse.
+def unparsed_regions(path, cwd):
+    """(first, last, error) line numbers of each part of PATH that spatch
+    --parse-c could not parse (and so skips: no rule sees a function in
+    it).  The part ends at the line where spatch resynchronised and spans
+    the lines it prints as bad; ERROR is the line of the parse error.
 
     Used to explain a call site that a step left behind."""
     argv = ["spatch", "--parse-c", str(path)]
     if MACRO_FILE.is_file():
         argv += ["--macro-file", str(MACRO_FILE)]
     p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    bad = set()
-    for m in re.finditer(r'File "[^"]*", line (\d+)', p.stdout + p.stderr):
-        bad.add(int(m.group(1)))
-    return bad
+    out, sync, err, nbad = [], None, None, 0
+
+    def close():
+        if err is not None:
+            last = sync if sync is not None and sync >= err else err
+            first = min(err, last - nbad + 1) if nbad else err
+            out.append((first, last, err))
+    for line in (p.stdout + p.stderr).splitlines():
+        m = _SYNC.search(line)
+        if m:
+            if err is not None and nbad:
+                close()
+                err, nbad = None, 0
+            sync = int(m.group(1))
+            continue
+        m = _AT.match(line)
+        if m:
+            close()
+            err, nbad = int(m.group(2)), 0
+            # an error in a header the file includes is the header's
+            if os.path.normpath(m.group(1)) != os.path.normpath(str(path)):
+                err = None
+            continue
+        if err is not None and _BAD.match(line):
+            nbad += 1
+    close()
+    return sorted(set(out))
+
+
+def unparsed_lines(path, cwd):
+    """Line numbers of the parse errors of PATH (see unparsed_regions)."""
+    return {err for _, _, err in unparsed_regions(path, cwd)}

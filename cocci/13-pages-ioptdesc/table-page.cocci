@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Reach iommu-pages memory by its address, not through its struct page.
+///
+/// A table allocated from iommu-pages is a kernel virtual address; its
+/// struct page is the allocator's business.  Code that looks the page up
+/// only to go back to the address or to its page frame number needs no
+/// page at all:
+///   page_address(virt_to_page(T))   becomes T
+///   page_to_pfn(virt_to_page(T))    becomes PHYS_PFN(virt_to_phys(T))
+///   struct page *pg = virt_to_page(T), used only by page_address(pg) and
+///   page_to_pfn(pg): pg becomes a void * that holds T, page_address(pg)
+///   becomes pg and page_to_pfn(pg) PHYS_PFN(virt_to_phys(pg)).
+/// T is iommu-pages memory when, in the same file, it is a struct member
+/// (by name) or, in the same function, a local or parameter that is
+/// assigned the result of an iommu-pages allocator or handed to
+/// iommu_free_page(s)() or iommu_pages_list_add().  T is the table itself
+/// (a member or a variable, no arithmetic), so it is page aligned and
+/// page_address() of its page is T.  A page that is used in any other way
+/// (handed to a function, put on a list) is left alone: the free list
+/// rule of steps 09-11 converted the list uses, and apply reports what
+/// remains.  Step 13 runs it: from there on the allocator describes its
+/// memory with its own descriptor.
+///
+// Confidence: High
+// Copyright: (C) 2026 The iommu-pages-migrate authors
+// Options: --no-includes --include-headers
+// Requires: 1.1.1
+// Prefilter: virt_to_page
+
+virtual patch
+virtual context
+virtual report
+virtual org
+
+@initialize:python@
+@@
+import re
+
+MEMF = set()     # member names that hold iommu-pages memory
+MEMV = set()     # (function, name) of such locals and parameters
+PGALL = {}       # (function, page local) -> number of uses
+PGOK = {}        # (function, page local) -> uses converted
+MARKS = set()
+
+
+def note(e, p):
+    s = e.replace(" ", "")
+    m = re.fullmatch(r".*(?:->|\.)([A-Za-z_]\w*)", s)
+    if m:
+        MEMF.add(m.group(1))
+    elif re.fullmatch(r"[A-Za-z_]\w*", s):
+        MEMV.add((p[0].current_element, s))
+
+
+def ismem(e, p):
+    s = e.replace(" ", "")
+    m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
+    if m and "(" not in s:
+        return m.group(1) in MEMF
+    return (p[0].current_element, s) in MEMV
+
+
+def spot(p):
+    return (p[0].file, p[0].line, p[0].column)
+
+
+PGDECL = set()   # (function, page local) declared from virt_to_page(T)
+
+
+def onlyconv(pg, p):
+    """A page local declared from virt_to_page() of a table, every use of
+    which converts (a parameter is never one: it has no such declaration)."""
+    k = (p[0].current_element, pg)
+    return k in PGDECL and PGALL.get(k) == PGOK.get(k)
+
+@gate@
+@@
+virt_to_page(...)
+
+@mem depends on gate@
+expression E, L;
+identifier alloc = {iommu_alloc_page, iommu_alloc_pages, iommu_alloc_page_node,
+                    iommu_alloc_pages_node, iommu_alloc_pages_sz,
+                    iommu_alloc_pages_node_sz, __iommu_alloc_pages};
+identifier free = {iommu_free_page, iommu_free_pages, __iommu_free_pages};
+position p;
+@@
+(
+E@p = alloc(...)
+|
+free(E@p, ...)
+|
+iommu_pages_list_add(L, E@p)
+)
+
+@script:python@
+e << mem.E;
+p << mem.p;
+@@
+note(e, p)
+
+@memd depends on gate@
+identifier alloc = {iommu_alloc_page, iommu_alloc_pages, iommu_alloc_page_node,
+                    iommu_alloc_pages_node, iommu_alloc_pages_sz,
+                    iommu_alloc_pages_node_sz, __iommu_alloc_pages};
+type T;
+identifier v;
+position p;
+@@
+T *v@p = alloc(...);
+
+@script:python@
+v << memd.v;
+p << memd.p;
+@@
+note(v, p)
+
+// Local struct page pointers: every use, and the uses that convert.
+@pga depends on gate@
+local idexpression struct page *pg;
+position q;
+@@
+pg@q
+
+@script:python@
+pg << pga.pg;
+q << pga.q;
+@@
+k = (q[0].current_element, pg)
+PGALL[k] = PGALL.get(k, 0) + 1
+
+@pgu depends on gate@
+local idexpression struct page *pg;
+position q;
+@@
+(
+page_address(pg@q)
+|
+page_to_pfn(pg@q)
+)
+
+@script:python@
+pg << pgu.pg;
+q << pgu.q;
+@@
+k = (q[0].current_element, pg)
+PGOK[k] = PGOK.get(k, 0) + 1
+
+@pgd depends on gate@
+identifier pg;
+expression E;
+position q, p;
+@@
+struct page *pg@q = virt_to_page(E@p);
+
+@script:python@
+pg << pgd.pg;
+q << pgd.q;
+e << pgd.E;
+p << pgd.p;
+@@
+k = (q[0].current_element, pg)
+if ismem(e, p):
+    PGDECL.add(k)
+    PGOK[k] = PGOK.get(k, 0) + 1
+    PGALL[k] = PGALL.get(k, 0) + 1
+
+@depends on gate && patch@
+identifier pg;
+expression E;
+position q : script:python(pg) { onlyconv(pg, q) };
+@@
+- struct page *pg@q = virt_to_page(E);
++ void *pg = E;
+
+@pgr depends on gate@
+identifier pg;
+position q;
+@@
+(
+page_address(pg@q)
+|
+page_to_pfn(pg@q)
+)
+
+@script:python@
+pg << pgr.pg;
+q << pgr.q;
+@@
+if onlyconv(pg, q):
+    MARKS.add(spot(q))
+
+@depends on gate && patch@
+identifier pg;
+position q : script:python() { spot(q) in MARKS };
+@@
+(
+- page_address(pg@q)
++ pg
+|
+- page_to_pfn(pg@q)
++ PHYS_PFN(virt_to_phys(pg))
+)
+
+@direct depends on gate@
+expression E;
+position p;
+@@
+(
+page_address(virt_to_page(E@p))
+|
+page_to_pfn(virt_to_page(E@p))
+)
+
+@script:python@
+e << direct.E;
+p << direct.p;
+@@
+if ismem(e, p):
+    MARKS.add(spot(p))
+
+// (A cast of the whole call is rewritten with it: spatch would print a
+// space after the cast otherwise.)
+@depends on gate && patch@
+expression E;
+type T;
+position p : script:python() { spot(p) in MARKS };
+@@
+- (T)page_to_pfn(virt_to_page(E@p))
++ (T)PHYS_PFN(virt_to_phys(E))
+
+@depends on gate && patch@
+expression E;
+position p : script:python() { spot(p) in MARKS };
+@@
+(
+- page_address(virt_to_page(E@p))
++ E
+|
+- page_to_pfn(virt_to_page(E@p))
++ PHYS_PFN(virt_to_phys(E))
+)
+
+@r depends on gate && (context || report || org)@
+expression E;
+position p : script:python(E) { ismem(E, p) };
+@@
+* virt_to_page(E@p)
+
+@script:python depends on report@
+p << r.p;
+@@
+coccilib.report.print_report(p[0], "struct page of iommu-pages memory: use the address")
+
+@script:python depends on org@
+p << r.p;
+@@
+coccilib.org.print_todo(p[0], "struct page of iommu-pages memory: use the address")

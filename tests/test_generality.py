@@ -1,0 +1,187 @@
+"""Generality of apply: struct page uses left behind, and files spatch
+cannot fully parse.
+
+apply must never finish with a struct page use of iommu-pages memory that
+check would report: every step after the allocator stops handing out
+struct pages (step 15) fails while one is left, and says which function
+and why no rule converted it."""
+
+import dataclasses
+import re
+import subprocess
+
+import pytest
+
+from ipm import manifest, runner, spatch
+from ipm.errors import ToolError, EXIT_FINDINGS
+
+SCOPE = ("drivers/iommu", "include/linux/iommu.h")
+
+HEADER = """\
+struct iommu_pages_list {
+	struct list_head pages;
+};
+"""
+
+DRIVER = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+struct foo_domain {
+	u64 *pgd;
+};
+
+static int foo_init(struct foo_domain *domain)
+{
+	domain->pgd = iommu_alloc_pages_sz(GFP_KERNEL, SZ_4K);
+	return domain->pgd ? 0 : -ENOMEM;
+}
+
+static void foo_mark(struct foo_domain *domain)
+{
+	set_page_dirty(virt_to_page(domain->pgd));
+}
+
+static void foo_free(struct foo_domain *domain)
+{
+	iommu_free_pages(domain->pgd);
+}
+"""
+
+
+def tree(tmp_path, driver):
+    (tmp_path / "include/linux").mkdir(parents=True)
+    (tmp_path / "include/linux/iommu.h").write_text(HEADER)
+    (tmp_path / "drivers/iommu").mkdir(parents=True)
+    (tmp_path / "drivers/iommu/foo.c").write_text(driver)
+    return tmp_path
+
+
+def step(number):
+    return manifest.Step(number, "s", "subject", "ready", (), (), (), "m\n")
+
+
+def test_struct_page_left_fails_a_late_step(tmp_path):
+    t = tree(tmp_path, DRIVER)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(step(16), t, SCOPE)
+    assert e.value.code == EXIT_FINDINGS
+    lines = str(e.value).splitlines()
+    assert lines[0] == ("step 16-s: 1 struct page use(s) of iommu-pages memory "
+                        "not converted by any rule:")
+    assert lines[1] == (
+        "  drivers/iommu/foo.c:16: foo_mark: set_page_dirty(virt_to_page(domain->pgd)); "
+        "(struct page use of iommu-pages memory, virt_to_page: the struct page is "
+        "passed to set_page_dirty(), a function outside drivers/iommu)")
+
+
+def test_struct_page_gate_starts_after_step_15(tmp_path):
+    t = tree(tmp_path, DRIVER)
+    runner.run_step(step(15), t, SCOPE)
+    # and resume's probe of a step does not test it
+    runner.run_step(step(16), t, SCOPE, struct_page_gate=False)
+
+
+def test_struct_page_use_explained_without_a_callee(tmp_path):
+    t = tree(tmp_path, DRIVER.replace(
+        "set_page_dirty(virt_to_page(domain->pgd));",
+        "struct page *pg = virt_to_page(domain->pgd);\n\n\tpg->private = 0;"))
+    with pytest.raises(ToolError) as e:
+        runner.run_step(step(23), t, SCOPE)
+    assert "foo_mark: struct page *pg = virt_to_page(domain->pgd); (struct page use " \
+        "of iommu-pages memory, virt_to_page: no rule converts this use of " \
+        "virt_to_page on iommu-pages memory)" in str(e.value)
+
+
+def test_no_struct_page_use_passes(tmp_path):
+    t = tree(tmp_path, DRIVER.replace(
+        "set_page_dirty(virt_to_page(domain->pgd));", "domain->pgd[0] = 0;"))
+    res = runner.run_step(step(23), t, SCOPE)
+    assert not res.changes
+
+
+# --- files spatch cannot fully parse ---------------------------------------
+
+# asm goto is GNU C that spatch 1.1.1 cannot parse (it skips the function);
+# the pm ops initialiser parses only with cocci/parsing_hacks.h.
+PARSE = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void baz_free_tables(struct baz_domain *dom)
+{
+	asm goto("" :::: out);
+	iommu_free_page(dom->pgd);
+out:
+	return;
+}
+
+static void *__maybe_unused baz_alloc_scratch(void)
+{
+	return iommu_alloc_page(GFP_KERNEL);
+}
+
+static int __maybe_unused baz_suspend(struct device *dev)
+{
+	return 0;
+}
+
+static int __maybe_unused baz_resume(struct device *dev)
+{
+	return 0;
+}
+
+static const struct dev_pm_ops baz_pm_ops = {
+	SET_RUNTIME_PM_OPS(baz_suspend, baz_resume, NULL)
+	SET_SYSTEM_SLEEP_PM_OPS(pm_runtime_force_suspend,
+				pm_runtime_force_resume)
+};
+"""
+
+
+def test_leftover_names_the_function_spatch_could_not_parse(tmp_path):
+    t = tree(tmp_path, PARSE)
+    s = dataclasses.replace(step(20), gone=(re.compile(r"\biommu_(alloc|free)_page\("),))
+    with pytest.raises(ToolError) as e:
+        runner.run_step(s, t, SCOPE)
+    lines = str(e.value).splitlines()
+    assert lines[1:] == [
+        "  drivers/iommu/foo.c:7: baz_free_tables: iommu_free_page(dom->pgd); "
+        "(spatch could not parse baz_free_tables: parse error at line 6; no rule "
+        "sees this function (a macro for cocci/parsing_hacks.h?))",
+        "  drivers/iommu/foo.c:14: baz_alloc_scratch: return iommu_alloc_page(GFP_KERNEL); "
+        "(spatch parsed baz_alloc_scratch: no rule converts this form; the file's "
+        "parse errors are elsewhere (line 6 in baz_free_tables))"]
+
+
+def test_pm_ops_parse_with_the_project_macros(tmp_path):
+    src = tmp_path / "pm.c"
+    src.write_text(PARSE.replace('\tasm goto("" :::: out);\n', ""))
+    assert spatch.unparsed_regions(src.name, tmp_path) == []
+    # without the project's macros the initialiser does not parse
+    p = subprocess.run(["spatch", "--parse-c", str(src)], capture_output=True, text=True)
+    assert "BAD:!!!!! \tSET_SYSTEM_SLEEP_PM_OPS" in p.stdout + p.stderr
+
+
+def test_gone_paths_limit_a_driver_steps_leftovers(tmp_path):
+    """A form that a driver's step converts, in another driver, is a later
+    step's: step 09 (riscv) must not fail on new amd code."""
+    t = tree(tmp_path, DRIVER)
+    riscv = t / "drivers/iommu/riscv"
+    riscv.mkdir()
+    (riscv / "iommu.c").write_text("static void f(void)\n{\n}\n")
+    s = dataclasses.replace(step(9), gone=(re.compile(r"\bvirt_to_page\("),),
+                            gone_paths=("drivers/iommu/riscv/",))
+    runner.run_step(s, t, SCOPE)
+    (riscv / "iommu.c").write_text("static void f(void *p)\n{\n\tvirt_to_page(p);\n}\n")
+    with pytest.raises(ToolError) as e:
+        runner.run_step(s, t, SCOPE)
+    assert "drivers/iommu/riscv/iommu.c:3: f: virt_to_page(p);" in str(e.value)
+    assert "foo.c" not in str(e.value)
+
+
+def test_series_scopes_the_driver_steps_leftovers():
+    steps = manifest.load().steps
+    assert steps[8].gone_paths == ("drivers/iommu/riscv/",)
+    assert steps[9].gone_paths == ("drivers/iommu/amd/",)
+    assert steps[10].gone_paths == ()
