@@ -26,11 +26,10 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import textwrap
 import tomllib
 
-from . import runner, tree as treemod
+from . import procs, runner, tree as treemod
 from .errors import ToolError, EXIT_USAGE
 from .manifest import ROOT
 
@@ -64,8 +63,8 @@ rules and the spatch command below its '---' line.
 
 
 def git(*args, cwd=None, env=None, input=None, check=True):
-    p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                       env=dict(os.environ, **(env or {})), input=input)
+    p = procs.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                  env=dict(os.environ, **(env or {})), input=input)
     if check and p.returncode != 0:
         raise ToolError(f"git {args[0]} failed: {(p.stderr or p.stdout).strip()}")
     return p.stdout.strip()
@@ -74,8 +73,8 @@ def git(*args, cwd=None, env=None, input=None, check=True):
 def identity(tree):
     """(name, email) of the user's git identity; ToolError if unset."""
     def get(key):
-        p = subprocess.run(["git", "-C", str(tree), "config", "--get", key],
-                           capture_output=True, text=True)
+        p = procs.run(["git", "-C", str(tree), "config", "--get", key],
+                      capture_output=True, text=True)
         return p.stdout.strip()
     name, email = get("user.name"), get("user.email")
     if not name or not email:
@@ -204,9 +203,9 @@ def checkpatch(tree, patches, table):
         raise ToolError(f"{tree}: no scripts/checkpatch.pl to check the patches with")
     found = {"ERROR": [], "WARNING": [], "CHECK": []}
     for patch in patches:
-        p = subprocess.run(["perl", str(script), "--strict", "--no-tree", "--show-types",
-                            "--no-summary", str(patch)], capture_output=True, text=True,
-                           cwd=patch.parent)
+        p = procs.run(["perl", str(script), "--strict", "--no-tree", "--show-types",
+                       "--no-summary", str(patch)], capture_output=True, text=True,
+                      cwd=patch.parent)
         for line in p.stdout.splitlines():
             m = CP_LINE.match(line)
             if m:

@@ -39,10 +39,9 @@ conversion's result, since the step changes nothing when its turn comes.
 import dataclasses
 import pathlib
 import shutil
-import subprocess
 import tempfile
 
-from . import runner, tree as treemod
+from . import procs, runner, tree as treemod
 from .errors import ToolError, EXIT_MIXED
 
 
@@ -52,7 +51,7 @@ def patch_ok(patch, stage, reverse=False, dry=True):
     argv += ["-R"] if reverse else ["-N"]
     if dry:
         argv.append("--dry-run")
-    return subprocess.run(argv, capture_output=True).returncode == 0
+    return procs.run(argv, capture_output=True).returncode == 0
 
 
 def adds(patch):

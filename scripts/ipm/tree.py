@@ -20,11 +20,10 @@ import pathlib
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
 
-from . import tools
+from . import procs, tools
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
                      EXIT_JOURNAL, EXIT_NO_PATH, EXIT_NOT_DIR, EXIT_NOT_KERNEL,
                      EXIT_READ_ONLY)
@@ -158,8 +157,8 @@ def git_dirty(tree, scope):
         return []
     tools.require("git")
     def status(*args):
-        p = subprocess.run(["git", "-C", str(tree), "status", "--porcelain",
-                            *args], capture_output=True, text=True)
+        p = procs.run(["git", "-C", str(tree), "status", "--porcelain",
+                       *args], capture_output=True, text=True)
         if p.returncode != 0:
             err = p.stderr.strip().splitlines()
             raise ToolError(f"{tree}: git status failed: "
@@ -356,8 +355,11 @@ _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def install_signal_handlers():
-    """Turn SIGINT and SIGTERM into an Interrupted exception."""
+    """Turn SIGINT and SIGTERM into an Interrupted exception, raised only
+    once every child the tool started is stopped and reaped: the cleanup
+    that the exception runs then removes nothing a child still writes."""
     def handler(signum, frame):
+        procs.stop_all()
         raise Interrupted(signal.Signals(signum).name)
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
