@@ -58,47 +58,47 @@ apply: deps
 		k=$$($(TOOL) copy --version "$$IPM_VERSION" | tail -n 1) || exit $$?; \
 		echo "working copy: $$k"; \
 	else k="$$IPM_KERNEL"; fi; \
-	$(TOOL) apply "$$k" $(steps_opt) && echo "migrated tree: $$k"
+	$(TOOL) apply $(steps_opt) -- "$$k" && echo "migrated tree: $$k"
 
 dry-run:
 	$(need_kernel)
-	@$(TOOL) dry-run "$$IPM_KERNEL" $(steps_opt) \
-		$(if $(value FORMAT),--format "$$IPM_FORMAT") $(version_opt)
+	@$(TOOL) dry-run $(steps_opt) \
+		$(if $(value FORMAT),--format "$$IPM_FORMAT") $(version_opt) -- "$$IPM_KERNEL"
 
 # The steps as commits and format-patch files with a cover letter.
 series: deps
 	$(need_kernel)
-	@$(TOOL) series "$$IPM_KERNEL" $(steps_opt) $(version_opt) \
+	@$(TOOL) series $(steps_opt) $(version_opt) \
 		$(if $(value OUT),--out "$$IPM_OUT") \
-		$(if $(value BUILD),--build "$$IPM_ARCHES")
+		$(if $(value BUILD),--build "$$IPM_ARCHES") -- "$$IPM_KERNEL"
 
 restore:
 	$(need_kernel)
-	@$(TOOL) restore "$$IPM_KERNEL"
+	@$(TOOL) restore -- "$$IPM_KERNEL"
 
 check:
 	$(need_kernel)
-	@$(TOOL) check "$$IPM_KERNEL"
+	@$(TOOL) check -- "$$IPM_KERNEL"
 
 verify:
 	$(need_kernel)
-	@$(TOOL) verify "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
+	@$(TOOL) verify --arch "$$IPM_ARCHES" $(base_opt) -- "$$IPM_KERNEL"
 
 bisect-check:
 	$(need_kernel)
-	@$(TOOL) bisect-check "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(steps_opt)
+	@$(TOOL) bisect-check --arch "$$IPM_ARCHES" $(steps_opt) -- "$$IPM_KERNEL"
 
 # Boot the migrated and the base kernel under QEMU with an emulated IOMMU
 # (scripts/ipm/runtime.py); ARCHES as for verify.
 runtime: deps
 	$(need_kernel)
-	@$(TOOL) runtime "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
+	@$(TOOL) runtime --arch "$$IPM_ARCHES" $(base_opt) -- "$$IPM_KERNEL"
 
 fetch:
 	@$(TOOL) fetch --version "$$IPM_VERSION"
 
 copy:
-	@$(TOOL) copy --version "$$IPM_VERSION" $${IPM_KERNEL:+"$$IPM_KERNEL"}
+	@$(TOOL) copy --version "$$IPM_VERSION" $${IPM_KERNEL:+-- "$$IPM_KERNEL"}
 
 steps:
 	@$(TOOL) steps

@@ -17,6 +17,9 @@ EXIT_UNSUPPORTED = 10   # a kernel without iommu-pages (e.g. 6.1)
 EXIT_NO_TOOL = 11       # a program (spatch, patch, ...) or a build header is missing
 EXIT_MANIFEST = 12      # series.toml is wrong: names a missing rule, bad entry
 EXIT_MIXED = 13         # the tree has some steps applied but not as a prefix 1..k of the series
+EXIT_INTERNAL = 70      # an unexpected exception (a bug): one line, traceback saved
+EXIT_IO = 74            # a file or directory could not be read or written: the
+                        # cache (IPM_CACHE a file, read-only, full), an unreadable file
 EXIT_INTERRUPTED = 130  # SIGINT/SIGTERM; the tree was put back
 
 

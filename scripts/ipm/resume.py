@@ -104,7 +104,8 @@ def applied_prefix(tree, series, scope, say=None):
     ready = [s for s in series.steps if s.ready]
     root = treemod.cache_root() / "tmp"
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="resume.", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(prefix="resume.", dir=root,
+                                     ignore_cleanup_errors=True) as tmp:
         stage = pathlib.Path(tmp) / "stage"
         treemod.copy_scope(tree, stage, scope)
         k = 0

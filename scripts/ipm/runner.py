@@ -31,7 +31,8 @@ def unified_diff(before, changes):
 
     GNU diff -p names the C function of each hunk, as git does."""
     out = []
-    with tempfile.TemporaryDirectory(prefix="ipm-diff.") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ipm-diff.",
+                                     ignore_cleanup_errors=True) as tmp:
         old_f, new_f = pathlib.Path(tmp) / "old", pathlib.Path(tmp) / "new"
         for rel, new in sorted(changes.items()):
             old = before.get(rel)

@@ -185,7 +185,7 @@ class RunDir:
 
     def __init__(self, tree):
         self.tree = pathlib.Path(tree)
-        key = hashlib.sha256(str(self.tree).encode()).hexdigest()[:16]
+        key = hashlib.sha256(os.fsencode(self.tree)).hexdigest()[:16]
         self.path = cache_root() / "runs" / key
         self.journal = self.path / "journal.json"
         self.backup = self.path / "backup"
@@ -194,7 +194,7 @@ class RunDir:
     @contextlib.contextmanager
     def locked(self):
         self.path.mkdir(parents=True, exist_ok=True)
-        (self.path / "tree").write_text(str(self.tree) + "\n")
+        (self.path / "tree").write_text(str(self.tree) + "\n", errors="surrogateescape")
         with exclusive(self.path / "lock", f"{self.tree}: another run is "
                        "working on this tree; try again when it is done"):
             yield self
