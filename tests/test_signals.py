@@ -97,6 +97,8 @@ def wait_file(path, proc, timeout=60):
 
 def running(pid):
     """Is PID a live process (a zombie does not count)?"""
+    if pid < 0:
+        return False
     try:
         stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -105,8 +107,8 @@ def running(pid):
 
 
 def interrupted_cleanly(proc, sig, worker, progress_on_stderr=False):
-    """PROC got SIG while its child WORKER ran: one line, exit 130, no
-    child left running.  PROGRESS_ON_STDERR: stderr also holds the
+    """PROC got SIG while its child WORKER ran (-1: none): one line, exit
+    130, no child left running.  PROGRESS_ON_STDERR: stderr also holds the
     progress lines (dry-run --format series), the error is its last."""
     proc.send_signal(sig)
     try:
@@ -169,3 +171,81 @@ def test_signal_while_verify_runs_make(tmp_path, cache, proj, sig):
                  env={"IPM_TEST_WORKER": str(mark)})
     worker = wait_file(mark, proc)
     interrupted_cleanly(proc, sig, worker)
+
+
+# A pause at a chosen moment of a command that starts no program of its
+# own (check, restore): Python runs this sitecustomize at start-up; its
+# audit hook stops the tool the first time it opens a file whose path
+# contains $IPM_TEST_PAUSE_AT, after writing its pid to $IPM_TEST_WORKER.
+SITECUSTOMIZE = """
+import os, sys, time
+_at, _mark = os.environ.get("IPM_TEST_PAUSE_AT"), os.environ.get("IPM_TEST_WORKER")
+_done = []
+def _hook(event, args):
+    if event == "open" and _at and not _done and _at in str(args[0]):
+        _done.append(1)
+        with open(_mark + ".tmp", "w") as f:
+            f.write(str(os.getpid()))
+        os.rename(_mark + ".tmp", _mark)
+        time.sleep(60)
+sys.addaudithook(_hook)
+"""
+
+
+def pause_env(tmp_path, at):
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    return {"PYTHONPATH": str(site), "IPM_TEST_PAUSE_AT": at,
+            "IPM_TEST_WORKER": str(tmp_path / "worker")}
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_signal_while_check_reads_the_tree(tmp_path, cache, proj, sig):
+    proj, _ = proj
+    tree = make_series_tree(tmp_path / "linux")
+    proc = start(proj, "check", tree,
+                 env=pause_env(tmp_path, "drivers/iommu/d3/d3.c"))
+    wait_file(tmp_path / "worker", proc)
+    out = interrupted_cleanly(proc, sig, -1)
+    assert "summary:" not in out
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_signal_while_restore_takes_the_lock(tmp_path, cache, proj, sig):
+    """A restore interrupted before it starts leaves the journal: the next
+    restore completes the repair."""
+    proj, _ = proj
+    tree = make_series_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    apply = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.5"})
+    for line in apply.stdout:
+        if "writing" in line:
+            break
+    time.sleep(0.7)
+    apply.kill()
+    apply.communicate()
+    assert list(cache.glob("runs/*/journal.json")), "no journal to restore"
+    proc = start(proj, "restore", tree, env=pause_env(tmp_path, "/lock"))
+    wait_file(tmp_path / "worker", proc)
+    interrupted_cleanly(proc, sig, -1)
+    p = subprocess.run([PYTHON, str(proj / "scripts" / "apply-series.py"), "restore",
+                        str(tree)], capture_output=True, text=True)
+    assert p.returncode == 0 and "restored" in p.stdout, p.stderr
+    assert tree_hash(tree) == before
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+@pytest.mark.parametrize("cmd", ["apply", "dry-run", "series", "check", "verify",
+                                 "restore"])
+def test_signal_while_the_tool_loads(tmp_path, cache, proj, cmd, sig):
+    """Before the tool's handlers are installed (Python imports its
+    modules): a KeyboardInterrupt traceback, or a kill by SIGTERM with no
+    word, before the early handler."""
+    proj, _ = proj
+    tree = make_series_tree(tmp_path / "linux")
+    before = tree_hash(tree)
+    proc = start(proj, cmd, tree, env=pause_env(tmp_path, "ipm/tree.py"))
+    wait_file(tmp_path / "worker", proc)
+    interrupted_cleanly(proc, sig, -1)
+    assert tree_hash(tree) == before
