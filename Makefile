@@ -10,6 +10,7 @@ STEPS   ?=
 BASE    ?=
 ARCHES  ?= x86_64,arm64
 VERSION ?= 6.12
+RUNS    ?= 200
 TOOL    := $(PYTHON) scripts/apply-series.py
 # Debian packages the tool and its tests need.
 PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
@@ -27,6 +28,8 @@ export IPM_ARCHES  := $(value ARCHES)
 export IPM_VERSION := $(value VERSION)
 export IPM_OUT     := $(value OUT)
 export IPM_FORMAT  := $(value FORMAT)
+export IPM_RUNS    := $(value RUNS)
+export IPM_SEED    := $(value SEED)
 # VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
 # count for series and dry-run, where only a VERSION given on the command
 # line counts.
@@ -36,7 +39,7 @@ base_opt = $(if $(value BASE),--base "$$IPM_BASE")
 need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast bench help series runtime test-runtime
+	steps test test-fast bench stress help series runtime test-runtime
 all: help
 
 help:
@@ -110,6 +113,14 @@ steps:
 PACKAGES += time
 bench: deps
 	@$(PYTHON) scripts/bench.py $(if $(filter-out 0,$(value FULL)),--full)
+
+# The signal loop of the tests as a bench (scripts/stress.py): RUNS runs of
+# apply on a fake tree with SIGINT/SIGTERM/SIGKILL at random moments, seeds
+# SEED.. (default: from the clock); the count of each outcome, exit 1 on
+# any other outcome.
+stress: deps
+	@nice -n 10 $(PYTHON) scripts/stress.py --runs "$$IPM_RUNS" \
+		$(if $(value SEED),--seed "$$IPM_SEED")
 
 # Unit and fixture tests only (seconds).
 test-fast: deps
