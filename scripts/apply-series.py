@@ -35,6 +35,7 @@ signal.signal(signal.SIGTERM, _early_signal)
 
 import argparse  # noqa: E402
 import datetime  # noqa: E402
+import errno  # noqa: E402
 import pathlib  # noqa: E402
 import shutil  # noqa: E402
 import sys  # noqa: E402
@@ -43,7 +44,7 @@ import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, manifest, runner, tools, tree as treemod  # noqa: E402
+from ipm import bases, detect, manifest, procs, runner, tools, tree as treemod  # noqa: E402
 from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
                         EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
 
@@ -126,6 +127,7 @@ def cmd_apply(args, series):
         version = treemod.kernel_version(tree)
         say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
         stage = run.path / "stage"
+        procs.kill_strays(stage)        # a SIGKILLed run's spatch workers
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
         try:
@@ -470,11 +472,16 @@ def io_message(e):
         # a failed write() names no file; the tool writes only into the
         # cache (almost all) and the tree (the swap, which rolls back)
         return f"{reason} while writing into the cache {cache} or the tree"
-    if cache and path != "" and (cache == pathlib.Path(what) or
-                                 cache in pathlib.Path(what).parents or
-                                 pathlib.Path(what) in cache.parents):
-        return (f"the cache {cache} cannot be used: {what}: {reason} "
-                "(set IPM_CACHE to a writable directory with free space)")
+    if cache and (cache == pathlib.Path(what) or cache in pathlib.Path(what).parents
+                  or pathlib.Path(what) in cache.parents):
+        hint = {errno.ENOSPC: "free some space or set IPM_CACHE elsewhere",
+                errno.EDQUOT: "free some space or set IPM_CACHE elsewhere",
+                errno.EROFS: "set IPM_CACHE to a writable directory",
+                errno.EACCES: "set IPM_CACHE to a writable directory",
+                errno.EPERM: "set IPM_CACHE to a writable directory",
+                errno.ENOTDIR: "set IPM_CACHE to a directory"}.get(e.errno)
+        return (f"the cache {cache} cannot be used: {what}: {reason}"
+                + (f" ({hint})" if hint else ""))
     return f"{what}: {reason}"
 
 

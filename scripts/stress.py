@@ -87,6 +87,7 @@ class Loop:
         self.tool("dry-run", self.pristine)
         self.span = time.monotonic() - t0
         self.tree = work / "linux"
+        self.orphaned = 0
 
     def tool(self, *args, env=None):
         return subprocess.run([PYTHON, str(self.proj / "scripts" / "apply-series.py"),
@@ -126,8 +127,15 @@ class Loop:
         out = seen + out
         what = f"seed {seed}: {sig.name} after {wait:.2f} s" + \
             (" in the swap" if in_swap else "") + f", exit {proc.returncode}"
-        time.sleep(0.2 if sig == signal.SIGKILL else 0)
         left = leftover_children(self.cache)
+        if left and sig == signal.SIGKILL:
+            # the tool cannot stop a worker of the spatch that died with it:
+            # it finishes its file (the next run kills it, procs.kill_strays)
+            self.orphaned += 1
+            deadline = time.monotonic() + 30
+            while left and time.monotonic() < deadline:
+                time.sleep(0.1)
+                left = leftover_children(self.cache)
         if left:
             for pid, cmd in left:
                 print(f"  left running: {pid} {cmd}")
@@ -205,6 +213,8 @@ def main():
     for c in CLASSES + [STARTUP]:
         print(f"  {counts[c]:4d}  {c}")
     print(f"  {len(others):4d}  other (a failure)")
+    print(f"  ({loop.orphaned} SIGKILL runs left a spatch worker that ended by itself "
+          "within 30 s)")
     missing = [c for c in CLASSES if not counts[c]]
     if missing and a.runs >= 50:
         print("stress: never seen: " + "; ".join(missing))

@@ -28,6 +28,9 @@ SIGNALS = [signal.SIGINT, signal.SIGTERM]
 # $IPM_TEST_WORKER once it runs.
 FAKE_SPATCH = f"""#!{PYTHON}
 import os, sys, time
+only = os.environ.get("IPM_TEST_WORKER_IN", "")
+if only not in os.getcwd():
+    os.execv("/usr/bin/spatch", ["spatch", *sys.argv[1:]])
 if os.fork() == 0:
     mark = os.environ["IPM_TEST_WORKER"]
     with open(mark + ".tmp", "w") as f:
@@ -249,3 +252,29 @@ def test_signal_while_the_tool_loads(tmp_path, cache, proj, cmd, sig):
     wait_file(tmp_path / "worker", proc)
     interrupted_cleanly(proc, sig, -1)
     assert tree_hash(tree) == before
+
+
+def test_sigkill_leaves_no_worker_in_the_next_runs_stage(tmp_path, cache, proj):
+    """After SIGKILL nothing can stop a worker of the spatch that died with
+    the tool: the next apply kills it before it reuses the stage (before,
+    it removed the stage while the worker wrote into it: "File exists"
+    or "Directory not empty")."""
+    proj, fake = proj
+    tree = make_series_tree(tmp_path / "linux")
+    mark = tmp_path / "worker"
+    proc = start(proj, "apply", tree, env={
+        "PATH": f"{fake}:{os.environ['PATH']}", "IPM_TEST_WORKER": str(mark),
+        "IPM_TEST_WORKER_IN": "/runs/"})           # the apply's stage only
+    worker = wait_file(mark, proc)
+    proc.kill()
+    proc.communicate()
+    try:
+        assert running(worker)
+        p = subprocess.run([PYTHON, str(proj / "scripts" / "apply-series.py"), "apply",
+                            str(tree)], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        assert not running(worker)
+        assert "done: 11 file(s) changed" in p.stdout
+    finally:
+        if running(worker):
+            os.kill(worker, signal.SIGKILL)

@@ -338,8 +338,11 @@ class BuildDir:
         self.path = treemod.cache_root() / "builds" / f"{self.key}-{arch.name}"
         self.lockfile = self.path.with_name(self.path.name + ".lock")
 
+    @contextlib.contextmanager
     def locked(self):
-        return _lock(self.lockfile)
+        with _lock(self.lockfile):
+            procs.kill_strays(self.path)    # a SIGKILLed run's compilers
+            yield
 
     # -- make ---------------------------------------------------------------
     def make_argv(self, *targets, sparse=False):

@@ -268,6 +268,7 @@ def build(tree, series, steps, scope, work, name, email, say, on_step=None):
     out = Built()
     out.version = treemod.kernel_version(tree)
     stage = work / "stage"
+    procs.kill_strays(stage)            # a SIGKILLed run's spatch workers
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     treemod.copy_scope(tree, stage, scope)

@@ -19,6 +19,7 @@ import time
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 _live = {}          # pid -> Popen, the children running now
 _PR_SET_PDEATHSIG = 1
+MARK = "IPM_TOOL_CHILD"      # in the environment of every child
 
 try:
     _prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -42,6 +43,8 @@ def Popen(argv, **kw):
     SIGINT/SIGTERM are blocked from the fork until the child is
     registered: a signal in between is taken afterwards and stops it."""
     kw.pop("start_new_session", None)
+    # marks the child and whatever it starts (kill_strays)
+    kw["env"] = dict(kw.get("env") or os.environ, **{MARK: "1"})
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
     try:
         p = subprocess.Popen(argv, preexec_fn=_child_setup, **kw)
@@ -148,3 +151,58 @@ def stop_all():
     """Stop every child still running (from the signal handler)."""
     for p in list(_live.values()):
         stop(p)
+
+
+def kill_strays(path):
+    """SIGKILL the processes the tool started (MARK in their environment)
+    that still work in PATH (their working directory is PATH or below it),
+    and wait for them to be gone.
+
+    A run killed by SIGKILL cannot stop its children's children: spatch
+    -j's workers (its parent dies with the tool) or make's compilers
+    finish the file at hand, in the stage or build directory, which the
+    next run would reuse.  That next run calls this under the same lock
+    before it touches the directory."""
+    path = os.path.realpath(path)
+    me, uid = os.getpid(), os.getuid()
+    strays = []
+    try:
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+    except OSError:
+        return 0
+    for pid in pids:
+        if pid == me:
+            continue
+        try:
+            if os.stat(f"/proc/{pid}").st_uid != uid:
+                continue
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+        except OSError:
+            continue
+        if not (cwd == path or cwd.startswith(path + os.sep)):
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                if f"\0{MARK}=1\0".encode() not in b"\0" + f.read():
+                    continue
+        except OSError:
+            continue
+        try:
+            os.kill(pid, signal.SIGKILL)
+            strays.append(pid)
+        except OSError:
+            pass
+    deadline = time.monotonic() + 5
+    for pid in strays:
+        while time.monotonic() < deadline and _running(pid):
+            time.sleep(0.02)
+    return len(strays)
+
+
+def _running(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2:stat.rfind(b")") + 3] != b"Z"
