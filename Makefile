@@ -3,6 +3,7 @@
 #   make apply   [KERNEL=path] [STEPS=1-6]   migrate a tree (default: a fresh 6.12 copy)
 #   make series  KERNEL=path [VERSION=n]     the patches to send, with a cover letter
 #   make test                                the test suite
+#   make stress  [RUNS=200] [SEED=n]         the signal loop as a bench (outcome counts)
 
 PYTHON  ?= /usr/bin/python3
 KERNEL  ?=
