@@ -3,6 +3,7 @@
 #   make apply   [KERNEL=path] [STEPS=1-6]   migrate a tree (default: a fresh 6.12 copy)
 #   make series  KERNEL=path [VERSION=n]     the patches to send, with a cover letter
 #   make test                                the test suite
+#   make stress  [RUNS=200] [SEED=n]         the signal loop as a bench (outcome counts)
 
 PYTHON  ?= /usr/bin/python3
 KERNEL  ?=
@@ -10,6 +11,7 @@ STEPS   ?=
 BASE    ?=
 ARCHES  ?= x86_64,arm64
 VERSION ?= 6.12
+RUNS    ?= 200
 TOOL    := $(PYTHON) scripts/apply-series.py
 # Debian packages the tool and its tests need.
 PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
@@ -27,6 +29,8 @@ export IPM_ARCHES  := $(value ARCHES)
 export IPM_VERSION := $(value VERSION)
 export IPM_OUT     := $(value OUT)
 export IPM_FORMAT  := $(value FORMAT)
+export IPM_RUNS    := $(value RUNS)
+export IPM_SEED    := $(value SEED)
 # VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
 # count for series and dry-run, where only a VERSION given on the command
 # line counts.
@@ -36,7 +40,7 @@ base_opt = $(if $(value BASE),--base "$$IPM_BASE")
 need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast bench help series runtime test-runtime
+	steps test test-fast bench stress help series runtime test-runtime
 all: help
 
 help:
@@ -58,47 +62,47 @@ apply: deps
 		k=$$($(TOOL) copy --version "$$IPM_VERSION" | tail -n 1) || exit $$?; \
 		echo "working copy: $$k"; \
 	else k="$$IPM_KERNEL"; fi; \
-	$(TOOL) apply "$$k" $(steps_opt) && echo "migrated tree: $$k"
+	$(TOOL) apply $(steps_opt) -- "$$k" && echo "migrated tree: $$k"
 
 dry-run:
 	$(need_kernel)
-	@$(TOOL) dry-run "$$IPM_KERNEL" $(steps_opt) \
-		$(if $(value FORMAT),--format "$$IPM_FORMAT") $(version_opt)
+	@$(TOOL) dry-run $(steps_opt) \
+		$(if $(value FORMAT),--format "$$IPM_FORMAT") $(version_opt) -- "$$IPM_KERNEL"
 
 # The steps as commits and format-patch files with a cover letter.
 series: deps
 	$(need_kernel)
-	@$(TOOL) series "$$IPM_KERNEL" $(steps_opt) $(version_opt) \
+	@$(TOOL) series $(steps_opt) $(version_opt) \
 		$(if $(value OUT),--out "$$IPM_OUT") \
-		$(if $(value BUILD),--build "$$IPM_ARCHES")
+		$(if $(value BUILD),--build "$$IPM_ARCHES") -- "$$IPM_KERNEL"
 
 restore:
 	$(need_kernel)
-	@$(TOOL) restore "$$IPM_KERNEL"
+	@$(TOOL) restore -- "$$IPM_KERNEL"
 
 check:
 	$(need_kernel)
-	@$(TOOL) check "$$IPM_KERNEL"
+	@$(TOOL) check -- "$$IPM_KERNEL"
 
 verify:
 	$(need_kernel)
-	@$(TOOL) verify "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
+	@$(TOOL) verify --arch "$$IPM_ARCHES" $(base_opt) -- "$$IPM_KERNEL"
 
 bisect-check:
 	$(need_kernel)
-	@$(TOOL) bisect-check "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(steps_opt)
+	@$(TOOL) bisect-check --arch "$$IPM_ARCHES" $(steps_opt) -- "$$IPM_KERNEL"
 
 # Boot the migrated and the base kernel under QEMU with an emulated IOMMU
 # (scripts/ipm/runtime.py); ARCHES as for verify.
 runtime: deps
 	$(need_kernel)
-	@$(TOOL) runtime "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
+	@$(TOOL) runtime --arch "$$IPM_ARCHES" $(base_opt) -- "$$IPM_KERNEL"
 
 fetch:
 	@$(TOOL) fetch --version "$$IPM_VERSION"
 
 copy:
-	@$(TOOL) copy --version "$$IPM_VERSION" $${IPM_KERNEL:+"$$IPM_KERNEL"}
+	@$(TOOL) copy --version "$$IPM_VERSION" $${IPM_KERNEL:+-- "$$IPM_KERNEL"}
 
 steps:
 	@$(TOOL) steps
@@ -110,6 +114,14 @@ steps:
 PACKAGES += time
 bench: deps
 	@$(PYTHON) scripts/bench.py $(if $(filter-out 0,$(value FULL)),--full)
+
+# The signal loop of the tests as a bench (scripts/stress.py): RUNS runs of
+# apply on a fake tree with SIGINT/SIGTERM/SIGKILL at random moments, seeds
+# SEED.. (default: from the clock); the count of each outcome, exit 1 on
+# any other outcome.
+stress: deps
+	@nice -n 10 $(PYTHON) scripts/stress.py --runs "$$IPM_RUNS" \
+		$(if $(value SEED),--seed "$$IPM_SEED")
 
 # Unit and fixture tests only (seconds).
 test-fast: deps

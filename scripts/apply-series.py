@@ -19,17 +19,35 @@ Commands (each also a make target, see README.md):
   steps                         list the steps
 """
 
-import argparse
-import contextlib
-import pathlib
-import shutil
-import sys
-import tempfile
+import os
+import signal
+
+
+def _early_signal(signum, frame):
+    """SIGINT/SIGTERM while Python loads the tool: nothing is started yet."""
+    os.write(2, f"apply-series: error: interrupted by "
+             f"{signal.Signals(signum).name}\n".encode())
+    os._exit(130)
+
+
+signal.signal(signal.SIGINT, _early_signal)
+signal.signal(signal.SIGTERM, _early_signal)
+
+import argparse  # noqa: E402
+import contextlib  # noqa: E402
+import datetime  # noqa: E402
+import errno  # noqa: E402
+import pathlib  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, manifest, runner, tools, tree as treemod  # noqa: E402
-from ipm.errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_USAGE  # noqa: E402
+from ipm import bases, detect, manifest, procs, runner, tools, tree as treemod  # noqa: E402
+from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
+                        EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
 
 
 def say(msg=""):
@@ -126,6 +144,7 @@ def cmd_apply(args, series):
         version = treemod.kernel_version(tree)
         say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
         stage = run.path / "stage"
+        procs.kill_strays(stage)        # a SIGKILLed run's spatch workers
         shutil.rmtree(stage, ignore_errors=True)
         stage.mkdir(parents=True)
         try:
@@ -168,7 +187,8 @@ def cmd_dry_run(args, series):
     if args.format == "series":
         return dry_run_series(args, series, tree, steps, root, k)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
+                                     ignore_cleanup_errors=True) as tmp:
         stage = pathlib.Path(tmp) / "stage"
         treemod.copy_scope(tree, stage, series.scope)
 
@@ -195,7 +215,8 @@ def dry_run_series(args, series, tree, steps, root, k=0):
     given to git am as it is."""
     from ipm import mailout
     name, email = mailout.identity(tree)
-    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
+                                     ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
         built = mailout.build(tree, series, steps, series.scope, tmp, name, email,
                               note, on_step=lambda step, res: run_line(step, res, note))
@@ -405,26 +426,112 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    treemod.install_signal_handlers()
-    treemod.private_tmp()
+    # Paths are bytes on Linux: one that is not UTF-8 is printed as it is.
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(errors="surrogateescape")
     try:
-        series = manifest.load()
-        return args.fn(args, series)
-    except ToolError as e:
-        first, *rest = str(e).splitlines()
-        print(f"apply-series: error: {first}", file=sys.stderr)
-        for line in rest:
-            print(line, file=sys.stderr)
-        return e.code
-    except BrokenPipeError:
-        return EXIT_OK
+        return _main(argv)
+    except SystemExit:
+        raise
+    except BaseException as e:      # a signal while another outcome was reported
+        treemod.hold_signals()
+        return report(e)
     finally:
         held.close()
         # The outcome is decided: a signal from here on must not turn the
         # exit code into a kill (Python restores the default handlers while
         # it shuts down).
         treemod.hold_signals()
+
+
+def _main(argv):
+    args = parser().parse_args(argv)
+    treemod.install_signal_handlers()
+    if not os.environ.get("HOME"):
+        # spatch dies on a missing HOME ("exception Not_found"); git
+        # reads its identity there: give them the account's home
+        import pwd
+        try:
+            os.environ["HOME"] = pwd.getpwuid(os.getuid()).pw_dir
+        except KeyError:
+            os.environ["HOME"] = "/"
+    try:
+        treemod.private_tmp()
+        series = manifest.load()
+        return args.fn(args, series)
+    except SystemExit:
+        raise
+    except BaseException as e:
+        treemod.hold_signals()
+        return report(e)
+
+
+def report(e):
+    """One line on stderr for E, and the exit code.  An exception raised
+    while an interruption was being handled reports the interruption."""
+    cause = e
+    while cause is not None and not isinstance(cause, ToolError):
+        cause = cause.__context__
+    if isinstance(cause, Interrupted) or isinstance(e, ToolError):
+        e = cause if isinstance(cause, Interrupted) else e
+        first, *rest = str(e).splitlines() or [""]
+        print(f"apply-series: error: {first}", file=sys.stderr)
+        for line in rest:
+            print(line, file=sys.stderr)
+        return e.code
+    if isinstance(e, BrokenPipeError):
+        return EXIT_OK
+    if isinstance(e, OSError):
+        print(f"apply-series: error: {io_message(e)}", file=sys.stderr)
+        return EXIT_IO
+    where = save_traceback(e)
+    print(f"apply-series: internal error: {type(e).__name__}: "
+          f"{str(e).splitlines()[0] if str(e) else ''} ({where}; please report it)",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def io_message(e):
+    """'cannot write the cache ...: No space left on device' and the like."""
+    path = e.filename if e.filename is not None else ""
+    what = os.fsdecode(path)
+    reason = e.strerror or str(e)
+    try:
+        cache = treemod.cache_root()
+    except Exception:
+        cache = None
+    if path == "":
+        # a failed write() names no file; the tool writes only into the
+        # cache (almost all) and the tree (the swap, which rolls back)
+        return f"{reason} while writing into the cache {cache} or the tree"
+    if cache and (cache == pathlib.Path(what) or cache in pathlib.Path(what).parents
+                  or pathlib.Path(what) in cache.parents):
+        hint = {errno.ENOSPC: "free some space or set IPM_CACHE elsewhere",
+                errno.EDQUOT: "free some space or set IPM_CACHE elsewhere",
+                errno.EROFS: "set IPM_CACHE to a writable directory",
+                errno.EACCES: "set IPM_CACHE to a writable directory",
+                errno.EPERM: "set IPM_CACHE to a writable directory",
+                errno.ENOTDIR: "set IPM_CACHE to a directory"}.get(e.errno)
+        return (f"the cache {cache} cannot be used: {what}: {reason}"
+                + (f" ({hint})" if hint else ""))
+    return f"{what}: {reason}"
+
+
+def save_traceback(e):
+    """Write E's traceback into <cache>/errors/ (or the temporary directory);
+    where it went, as words for the one line."""
+    text = "".join(traceback.format_exception(e))
+    name = f"{datetime.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+    for d in (lambda: treemod.cache_root() / "errors",
+              lambda: pathlib.Path(tempfile.gettempdir())):
+        try:
+            p = d() / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(text, errors="surrogateescape")
+            return f"traceback in {p}"
+        except Exception:
+            continue
+    return "traceback not saved: no writable directory"
 
 
 if __name__ == "__main__":

@@ -171,7 +171,7 @@ def test_missing_tool_names_the_package(monkeypatch):
                             "package 'gcc-aarch64-linux-gnu' (make deps)")
     assert e.value.code == EXIT_NO_TOOL
     # not needed when only x86_64 is built
-    monkeypatch.setattr(kbuild.subprocess, "run",
+    monkeypatch.setattr(kbuild.procs, "run",
                         lambda *a, **k: types.SimpleNamespace(returncode=0))
     monkeypatch.setattr(kbuild.shutil, "which",
                         lambda p: None if p == "aarch64-linux-gnu-gcc" else "/bin/" + p)
@@ -180,7 +180,7 @@ def test_missing_tool_names_the_package(monkeypatch):
 
 def test_missing_header_names_the_package(monkeypatch):
     monkeypatch.setattr(kbuild.shutil, "which", lambda p: "/bin/" + p)
-    monkeypatch.setattr(kbuild.subprocess, "run", lambda argv, input, **k:
+    monkeypatch.setattr(kbuild.procs, "run", lambda argv, input, **k:
                         types.SimpleNamespace(returncode=1 if "gelf" in input else 0))
     with pytest.raises(ToolError, match=r"^<gelf.h> not found: install the "
                        r"Debian package 'libelf-dev'"):

@@ -12,10 +12,9 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import time
 
-from . import tools
+from . import procs, tools
 from .errors import ToolError
 from .tree import cache_root
 
@@ -76,7 +75,7 @@ def resolve(version):
 
 
 def _run(argv, what, **kw):
-    p = subprocess.run(argv, capture_output=True, text=True, **kw)
+    p = procs.run(argv, capture_output=True, text=True, **kw)
     if p.returncode != 0:
         err = (p.stderr or p.stdout).strip().splitlines()
         raise ToolError(f"{what} failed: {err[-1] if err else p.returncode}")
@@ -99,12 +98,12 @@ def pristine(version=DEFAULT, out=print):
         tools.require("apt-get")
         out(f"fetching {pkg} with apt-get download into {debs}")
         opts = _private_apt() if version.split(".")[0] in PRIVATE_MAJORS else []
-        p = subprocess.run(["apt-get", *opts, "download", pkg], cwd=debs,
-                           capture_output=True, text=True)
+        p = procs.run(["apt-get", *opts, "download", pkg], cwd=debs,
+                      capture_output=True, text=True)
         if p.returncode != 0 and not opts:
-            subprocess.run(["apt-get", "update", "-q"], capture_output=True)
-            p = subprocess.run(["apt-get", "download", pkg], cwd=debs,
-                               capture_output=True, text=True)
+            procs.run(["apt-get", "update", "-q"], capture_output=True)
+            p = procs.run(["apt-get", "download", pkg], cwd=debs,
+                          capture_output=True, text=True)
         if p.returncode != 0:
             err = (p.stderr or p.stdout).strip().splitlines()
             raise ToolError(f"apt-get download {pkg} failed: {err[-1] if err else p.returncode}")

@@ -20,6 +20,9 @@ EXIT_MIXED = 13         # the tree has some steps applied but not as a prefix 1.
 EXIT_HALF = 14          # a converted header with files of the scope still in the old state
 EXIT_WRITE = 15         # writing into the tree failed (disk full, I/O error); put back and checked
 EXIT_ODD_FILE = 16      # a symlink or a CRLF file in the scope: refused, not written through
+EXIT_INTERNAL = 70      # an unexpected exception (a bug): one line, traceback saved
+EXIT_IO = 74            # a file or directory could not be read or written: the
+                        # cache (IPM_CACHE a file, read-only, full), an unreadable file
 EXIT_INTERRUPTED = 130  # SIGINT/SIGTERM; the tree was put back
 
 

@@ -38,7 +38,7 @@ import shutil
 import subprocess
 import time
 
-from . import tools, tree as treemod
+from . import procs, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_NO_TOOL
 from .manifest import ROOT
 
@@ -111,9 +111,9 @@ def require_tools(arches, sparse=True):
         progs.append("sparse")
     tools.require(*progs)
     for header, pkg in HEADERS:
-        p = subprocess.run(["gcc", "-E", "-x", "c", "-o", os.devnull, "-"],
-                           input=f"#include <{header}>\n", text=True,
-                           capture_output=True)
+        p = procs.run(["gcc", "-E", "-x", "c", "-o", os.devnull, "-"],
+                      input=f"#include <{header}>\n", text=True,
+                      capture_output=True)
         if p.returncode != 0:
             raise ToolError(f"<{header}> not found: install the Debian package "
                             f"'{pkg}' (make deps)", EXIT_NO_TOOL)
@@ -338,8 +338,11 @@ class BuildDir:
         self.path = treemod.cache_root() / "builds" / f"{self.key}-{arch.name}"
         self.lockfile = self.path.with_name(self.path.name + ".lock")
 
+    @contextlib.contextmanager
     def locked(self):
-        return _lock(self.lockfile)
+        with _lock(self.lockfile):
+            procs.kill_strays(self.path)    # a SIGKILLed run's compilers
+            yield
 
     # -- make ---------------------------------------------------------------
     def make_argv(self, *targets, sparse=False):
@@ -363,8 +366,8 @@ class BuildDir:
             start = f.tell()
             f.write("$ " + " ".join(argv) + "\n")
             f.flush()
-            p = subprocess.run(argv, stdout=f, stderr=subprocess.STDOUT,
-                               cwd=cwd, env=make_env(), stdin=subprocess.DEVNULL)
+            p = procs.run(argv, stdout=f, stderr=subprocess.STDOUT,
+                          cwd=cwd, env=make_env(), stdin=subprocess.DEVNULL)
         with open(log, errors="replace") as f:
             f.seek(start)
             text = f.read()
@@ -589,7 +592,7 @@ _sparse_version = None
 def sparse_version():
     global _sparse_version
     if _sparse_version is None:
-        p = subprocess.run(["sparse", "--version"], capture_output=True, text=True)
+        p = procs.run(["sparse", "--version"], capture_output=True, text=True)
         _sparse_version = (p.stdout or p.stderr).strip()
     return _sparse_version
 
@@ -733,8 +736,8 @@ def copy_tree(src, dst):
     dst.mkdir(parents=True)
     entries = [str(e) for e in sorted(src.iterdir()) if e.name != ".git"]
     if entries:
-        p = subprocess.run(["cp", "-a", "--", *entries, str(dst)],
-                           capture_output=True, text=True)
+        p = procs.run(["cp", "-a", "--", *entries, str(dst)],
+                      capture_output=True, text=True)
         if p.returncode != 0:
             shutil.rmtree(dst, ignore_errors=True)
             err = p.stderr.strip().splitlines()

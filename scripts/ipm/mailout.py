@@ -26,12 +26,11 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import tempfile
 import textwrap
 import tomllib
 
-from . import runner, tree as treemod
+from . import procs, runner, tree as treemod
 from .errors import ToolError, EXIT_USAGE
 from .manifest import ROOT
 
@@ -65,8 +64,8 @@ rules and the spatch command below its '---' line.
 
 
 def git(*args, cwd=None, env=None, input=None, check=True):
-    p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                       env=dict(os.environ, **(env or {})), input=input)
+    p = procs.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                  env=dict(os.environ, **(env or {})), input=input)
     if check and p.returncode != 0:
         raise ToolError(f"git {args[0]} failed: {(p.stderr or p.stdout).strip()}")
     return p.stdout.strip()
@@ -75,8 +74,8 @@ def git(*args, cwd=None, env=None, input=None, check=True):
 def identity(tree):
     """(name, email) of the user's git identity; ToolError if unset."""
     def get(key):
-        p = subprocess.run(["git", "-C", str(tree), "config", "--get", key],
-                           capture_output=True, text=True)
+        p = procs.run(["git", "-C", str(tree), "config", "--get", key],
+                      capture_output=True, text=True)
         return p.stdout.strip()
     name, email = get("user.name"), get("user.email")
     if not name or not email:
@@ -215,7 +214,7 @@ def checkpatch(tree, patches, table):
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="checkpatch.", dir=root) as cwd:
         for patch in patches:
-            p = subprocess.run(["perl", str(script), "--strict", "--no-tree",
+            p = procs.run(["perl", str(script), "--strict", "--no-tree",
                                 "--show-types", "--no-summary", str(patch.resolve())],
                                capture_output=True, text=True, cwd=cwd)
             for line in p.stdout.splitlines():
@@ -280,6 +279,7 @@ def build(tree, series, steps, scope, work, name, email, say, on_step=None):
     out = Built()
     out.version = treemod.kernel_version(tree)
     stage = work / "stage"
+    procs.kill_strays(stage)            # a SIGKILLed run's spatch workers
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     treemod.copy_scope(tree, stage, scope)

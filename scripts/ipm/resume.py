@@ -39,10 +39,9 @@ conversion's result, since the step changes nothing when its turn comes.
 import dataclasses
 import pathlib
 import shutil
-import subprocess
 import tempfile
 
-from . import runner, tree as treemod
+from . import procs, runner, tree as treemod
 from .errors import ToolError, EXIT_MIXED
 
 
@@ -52,7 +51,7 @@ def patch_ok(patch, stage, reverse=False, dry=True):
     argv += ["-R"] if reverse else ["-N"]
     if dry:
         argv.append("--dry-run")
-    return subprocess.run(argv, capture_output=True).returncode == 0
+    return procs.run(argv, capture_output=True).returncode == 0
 
 
 def adds(patch):
@@ -105,7 +104,8 @@ def applied_prefix(tree, series, scope, say=None):
     ready = [s for s in series.steps if s.ready]
     root = treemod.cache_root() / "tmp"
     root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="resume.", dir=root) as tmp:
+    with tempfile.TemporaryDirectory(prefix="resume.", dir=root,
+                                     ignore_cleanup_errors=True) as tmp:
         stage = pathlib.Path(tmp) / "stage"
         treemod.copy_scope(tree, stage, scope)
         k = 0

@@ -4,11 +4,10 @@ import pathlib
 import re
 import re._constants as re_constants
 import re._parser as re_parser
-import subprocess
 import tempfile
 import time
 
-from . import spatch, tools, tree as treemod
+from . import procs, spatch, tools, tree as treemod
 from .csrc import function_at, strip_comments
 from .errors import ToolError, EXIT_FINDINGS
 
@@ -32,7 +31,8 @@ def unified_diff(before, changes):
 
     GNU diff -p names the C function of each hunk, as git does."""
     out = []
-    with tempfile.TemporaryDirectory(prefix="ipm-diff.") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ipm-diff.",
+                                     ignore_cleanup_errors=True) as tmp:
         old_f, new_f = pathlib.Path(tmp) / "old", pathlib.Path(tmp) / "new"
         for rel, new in sorted(changes.items()):
             old = before.get(rel)
@@ -40,8 +40,8 @@ def unified_diff(before, changes):
             new_f.write_bytes(new or b"")
             fa = f"a/{rel}" if old is not None else "/dev/null"
             fb = f"b/{rel}" if new is not None else "/dev/null"
-            p = subprocess.run(["diff", "-u", "-p", "--label", fa, "--label", fb,
-                                str(old_f), str(new_f)], capture_output=True)
+            p = procs.run(["diff", "-u", "-p", "--label", fa, "--label", fb,
+                           str(old_f), str(new_f)], capture_output=True)
             if p.returncode > 1:
                 raise ToolError(f"diff failed on {rel}: {p.stderr.decode().strip()}")
             out.append(f"diff --git a/{rel} b/{rel}\n")
@@ -79,7 +79,7 @@ def apply_patch(patch, stage):
     tools.require("patch")
     argv = ["patch", "-p1", "-F0", "-N", "-s", "--no-backup-if-mismatch",
             "-r", "-", "-d", str(stage), "-i", str(patch)]
-    p = subprocess.run(argv, capture_output=True, text=True)
+    p = procs.run(argv, capture_output=True, text=True)
     if p.returncode != 0:
         msg = (p.stdout + p.stderr).strip().splitlines()
         raise ToolError(f"hand patch {patch.parent.name}/{patch.name} does not "

@@ -54,11 +54,10 @@ import pathlib
 import random
 import re
 import shutil
-import signal
 import subprocess
 import time
 
-from . import errors, kbuild, tools, tree as treemod
+from . import errors, kbuild, procs, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
 
 # A missing program or package (errors.py grows this code; exit 2 before).
@@ -187,7 +186,7 @@ def busybox_for(arch, say):
     host = "amd64" if os.uname().machine in ("x86_64", "amd64") else "arm64"
     if arch.busybox_deb_arch == host:
         bb = shutil.which("busybox")
-        p = subprocess.run(["file", "-L", bb], capture_output=True, text=True) \
+        p = procs.run(["file", "-L", bb], capture_output=True, text=True) \
             if shutil.which("file") else None
         if p is None or "statically linked" in p.stdout:
             return pathlib.Path(bb)
@@ -218,7 +217,7 @@ def busybox_for(arch, say):
     for argv in (["apt-get", *opts, "update", "-q"],
                  ["apt-get", *opts, "download",
                   f"busybox-static:{arch.busybox_deb_arch}"]):
-        p = subprocess.run(argv, cwd=apt / "debs", capture_output=True, text=True)
+        p = procs.run(argv, cwd=apt / "debs", capture_output=True, text=True)
         if p.returncode != 0:
             err = (p.stderr or p.stdout).strip().splitlines()
             raise ToolError(f"{' '.join(argv[:1] + argv[-2:])} failed: "
@@ -229,7 +228,7 @@ def busybox_for(arch, say):
                         EXIT_NO_TOOL)
     tmp = d.with_name(d.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    subprocess.run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)], check=True)
+    procs.run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)], check=True)
     shutil.rmtree(d, ignore_errors=True)
     os.replace(tmp, d)
     return bb
@@ -277,8 +276,8 @@ def mount_ns_available():
     if _ns_ok is None:
         _ns_ok = False
         if shutil.which("unshare") and os.geteuid() == 0:
-            p = subprocess.run(["unshare", "--mount", "--propagation", "private",
-                                "true"], capture_output=True)
+            p = procs.run(["unshare", "--mount", "--propagation", "private",
+                           "true"], capture_output=True)
             _ns_ok = p.returncode == 0
     return _ns_ok
 
@@ -388,21 +387,10 @@ def _build(tree, arch, obj, say, label):
 def run_group(argv, stdout, env=None, timeout=None):
     """Run ARGV in a process group of its own with stdout and stderr to
     STDOUT; the exit code, or None on TIMEOUT.  The whole group (make's
-    compilers, QEMU) is killed if we time out or are interrupted."""
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
-                            stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)
-    try:
-        return proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None
-    finally:
-        if proc.poll() is None:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            proc.wait()
+    compilers, QEMU) is stopped if we time out or are interrupted."""
+    proc = procs.Popen(argv, stdin=subprocess.DEVNULL, stdout=stdout,
+                       stderr=subprocess.STDOUT, env=env)
+    return procs.wait(proc, timeout=timeout)
 
 
 def prune_orphans(say):

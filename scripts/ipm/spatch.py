@@ -4,10 +4,9 @@ import functools
 import os
 import pathlib
 import re
-import subprocess
 import tempfile
 
-from . import batch, manifest, prefilter, tools
+from . import batch, manifest, prefilter, procs, tools
 from .errors import ToolError, EXIT_FINDINGS
 from .manifest import ROOT
 
@@ -218,7 +217,7 @@ def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
     if wrap:
         fmt = f"{name} {nfiles if nfiles is not None else '-'} %e %U %S %M"
         argv = ["/usr/bin/time", "-a", "-o", wrap, "-f", fmt] + argv
-    p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
+    p = procs.run(argv, cwd=cwd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         msg = _first_error(_origin(p.stderr + p.stdout, origins))
         raise ToolError(f"spatch failed on rule {name}: {msg}", EXIT_FINDINGS)
@@ -273,7 +272,7 @@ def unparsed_regions(path, cwd):
     argv = ["spatch", "--parse-c", str(path)]
     if MACRO_FILE.is_file():
         argv += ["--macro-file", str(MACRO_FILE)]
-    p = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
+    p = procs.run(argv, cwd=cwd, capture_output=True, text=True)
     out, sync, err, nbad = [], None, None, 0
 
     def close():

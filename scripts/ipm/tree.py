@@ -20,11 +20,10 @@ import pathlib
 import re
 import shutil
 import signal
-import subprocess
 import tempfile
 import time
 
-from . import tools
+from . import procs, tools
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
                      EXIT_JOURNAL, EXIT_NO_PATH, EXIT_NOT_DIR, EXIT_NOT_KERNEL,
                      EXIT_READ_ONLY, EXIT_WRITE, EXIT_ODD_FILE)
@@ -191,8 +190,8 @@ def git_dirty(tree, scope):
         return []
     tools.require("git")
     def status(*args):
-        p = subprocess.run(["git", "-C", str(tree), "status", "--porcelain",
-                            *args], capture_output=True, text=True)
+        p = procs.run(["git", "-C", str(tree), "status", "--porcelain",
+                       *args], capture_output=True, text=True)
         if p.returncode != 0:
             err = p.stderr.strip().splitlines()
             raise ToolError(f"{tree}: git status failed: "
@@ -255,7 +254,7 @@ class RunDir:
 
     def __init__(self, tree):
         self.tree = pathlib.Path(tree)
-        key = hashlib.sha256(str(self.tree).encode()).hexdigest()[:16]
+        key = hashlib.sha256(os.fsencode(self.tree)).hexdigest()[:16]
         self.path = cache_root() / "runs" / key
         self.journal = self.path / "journal.json"
         self.backup = self.path / "backup"
@@ -266,7 +265,7 @@ class RunDir:
     @contextlib.contextmanager
     def locked(self):
         self.path.mkdir(parents=True, exist_ok=True)
-        (self.path / "tree").write_text(str(self.tree) + "\n")
+        (self.path / "tree").write_text(str(self.tree) + "\n", errors="surrogateescape")
         with exclusive(self.path / "lock", f"{self.tree}: another run is "
                        "working on this tree; try again when it is done"):
             yield self
@@ -380,8 +379,8 @@ class RunDir:
                 except OSError:
                     pass
             if (self.tree / ".git").exists():
-                p = subprocess.run(["git", "-C", str(self.tree), "cat-file",
-                                    "blob", f"HEAD:{e['path']}"], capture_output=True)
+                p = procs.run(["git", "-C", str(self.tree), "cat-file",
+                               "blob", f"HEAD:{e['path']}"], capture_output=True)
                 if p.returncode == 0 and sha(p.stdout) == e["old"]:
                     return p.stdout
             return None
@@ -638,8 +637,11 @@ _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def install_signal_handlers():
-    """Turn SIGINT and SIGTERM into an Interrupted exception."""
+    """Turn SIGINT and SIGTERM into an Interrupted exception, raised only
+    once every child the tool started is stopped and reaped: the cleanup
+    that the exception runs then removes nothing a child still writes."""
     def handler(signum, frame):
+        procs.stop_all()
         raise Interrupted(signal.Signals(signum).name)
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
