@@ -162,12 +162,10 @@ expression i;
 
 @depends on patch && !pdl_mod@
 typedef u32;
-identifier pdl.fn, pdl.x;
+identifier pdl.x;
 identifier pd.S, pd.F;
 struct S *E;
 @@
-  fn(...) {
-  ...
 (
 - u32 *x = page_address(E->F);
   ... when != x
@@ -177,7 +175,6 @@ struct S *E;
 - x = page_address(E->F);
   ... when != x
 )
-  }
 
 @depends on patch@
 identifier pd.S, pd.F;
