@@ -16,12 +16,13 @@ SOURCE = re.compile(r"\.(c|h)$")
 
 
 class StepResult:
-    def __init__(self, step, before, after, seconds, commands):
+    def __init__(self, step, before, after, seconds, commands, format_note=None):
         self.step = step
         self.changes = treemod.changes(before, after)
         self.before = before
         self.seconds = seconds
         self.commands = commands
+        self.format_note = format_note      # None: formatting not considered
 
     def diff(self):
         return unified_diff(self.before, self.changes)
@@ -145,14 +146,15 @@ def required_literal(pattern, shortest=3):
     return best if len(best) >= shortest else None
 
 
-def run_step(step, stage, scope):
+def run_step(step, stage, scope, fmt=None):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on the C files of the scope that its prefilter
     keeps (all of them for a rule without one; see prefilter.py), each
     file on its own unless the manifest marks the rule 'together' (one
     group of those files, for a rule whose facts cross files: a header
-    field and its users); then the hand patches.
+    field and its users); then the lines the rules changed are formatted
+    when FMT (an fmt.Formatting) has a formatter; then the hand patches.
     The step fails if a 'gone' pattern still matches afterwards."""
     stage = pathlib.Path(stage)
     t0 = time.monotonic()
@@ -160,6 +162,13 @@ def run_step(step, stage, scope):
     files = [rel for rel in sorted(before) if SOURCE.search(rel)]
     commands = []
     spatch.apply_rules(step.rules, stage, files, log=commands)
+    note = fmt.note if fmt is not None else None
+    if fmt is not None and fmt.formatter is not None and step.rules:
+        nfiles, nlines = fmt.formatter.apply(stage, before,
+                                             treemod.read_scope(stage, scope))
+        if nlines:
+            commands.append(f"{fmt.formatter.command()}  # {nlines} changed "
+                            f"line(s) in {nfiles} file(s)")
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
@@ -179,4 +188,4 @@ def run_step(step, stage, scope):
         raise ToolError(f"step {step.name}: {len(left)} call site(s) not "
                         "converted by any rule:\n" + "\n".join(lines),
                         EXIT_FINDINGS)
-    return StepResult(step, before, after, time.monotonic() - t0, commands)
+    return StepResult(step, before, after, time.monotonic() - t0, commands, note)
