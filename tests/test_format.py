@@ -37,6 +37,19 @@ static unsigned int *foo_pte_offset(struct page *pt_page, unsigned long iova)
 {
 	return page_address(pt_page) + iova;
 }
+
+static void foo_queue(struct foo_domain *dom,
+		unsigned long pfn, unsigned long pages,
+		struct page *freelist)
+{
+}
+"""
+
+# the rule changes only the last line of foo_queue's parameters;
+# clang-format would reflow all three: the first two are not the step's
+QUEUE = """\
+static void foo_queue(struct foo_domain *dom,
+		unsigned long pfn, unsigned long pages,
 """
 
 # spatch reprints the changed parameter list and breaks it after an
@@ -77,6 +90,7 @@ def test_changed_lines_are_formatted_and_only_those(tmp_path, env):  # noqa: F81
     text = (tree / "drivers/iommu/foo.c").read_text()
     assert FORMATTED_LINE in text
     assert text.startswith(UNTOUCHED)           # the file's other lines as they were
+    assert QUEUE in text                        # a reflow beyond the changed line
 
 
 def test_no_format_leaves_spatch_output(tmp_path, env):  # noqa: F811

@@ -164,11 +164,12 @@ def run_step(step, stage, scope, fmt=None):
     spatch.apply_rules(step.rules, stage, files, log=commands)
     note = fmt.note if fmt is not None else None
     if fmt is not None and fmt.formatter is not None and step.rules:
-        nfiles, nlines = fmt.formatter.apply(stage, before,
-                                             treemod.read_scope(stage, scope))
-        if nlines:
-            commands.append(f"{fmt.formatter.command()}  # {nlines} changed "
-                            f"line(s) in {nfiles} file(s)")
+        given, rewritten, refused = fmt.formatter.apply(
+            stage, before, treemod.read_scope(stage, scope))
+        if given:
+            commands.append(f"{fmt.formatter.command()}  # {given} changed line(s) "
+                            f"given, {rewritten} reformatted, {refused} change(s) "
+                            "refused (they touched other lines)")
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
