@@ -169,7 +169,7 @@ def run_step(step, stage, scope, fmt=None):
         if given:
             commands.append(f"{fmt.formatter.command()}  # {given} changed line(s) "
                             f"given, {rewritten} reformatted, {refused} change(s) "
-                            "refused (they touched other lines)")
+                            "refused (they rewrote other lines or ended one in '(')")
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
