@@ -1,6 +1,7 @@
 # iommu-pages-migrate: see README.md for what each target does.
 #
-#   make apply   [KERNEL=path] [STEPS=1-6]   migrate a tree (default: a fresh 6.12 copy)
+#   make apply   [KERNEL=path] [STEPS=1-6]   migrate a tree (default: a fresh 6.12 copy;
+#                                            FORMAT_LINES=0: changed lines not clang-formatted)
 #   make series  KERNEL=path [VERSION=n]     the patches to send, with a cover letter
 #   make test                                the test suite
 #   make stress  [RUNS=200] [SEED=n]         the signal loop as a bench (outcome counts)
@@ -17,7 +18,8 @@ TOOL    := $(PYTHON) scripts/apply-series.py
 PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
 	gcc-aarch64-linux-gnu flex bison bc libelf-dev libssl-dev dwarves \
 	xz-utils rsync cpio kmod \
-	qemu-system-x86 qemu-system-arm busybox-static ccache util-linux file
+	qemu-system-x86 qemu-system-arm busybox-static ccache util-linux file \
+	clang-format
 
 # Values reach the tool through the environment and are taken literally
 # (no make expansion, no shell quoting): a path may hold spaces, quotes,
@@ -31,6 +33,9 @@ export IPM_OUT     := $(value OUT)
 export IPM_FORMAT  := $(value FORMAT)
 export IPM_RUNS    := $(value RUNS)
 export IPM_SEED    := $(value SEED)
+# FORMAT_LINES=0: leave the lines the rules change as spatch prints them
+# (default: formatted per the tree's .clang-format, see scripts/ipm/fmt.py).
+export IPM_FORMAT_LINES := $(value FORMAT_LINES)
 # VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
 # count for series and dry-run, where only a VERSION given on the command
 # line counts.

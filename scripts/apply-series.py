@@ -4,6 +4,8 @@ size-based iommu-pages API, one step of series.toml at a time.
 
 Commands (each also a make target, see README.md):
   apply    KERNEL [--steps S]   migrate the tree in place, all or nothing
+                                (apply, dry-run, series, bisect-check: --no-format
+                                leaves the changed lines as spatch prints them)
   dry-run  KERNEL [--steps S] [--format diff|series]
                                 print each step's diff (or the series as an mbox)
                                 and a per-step summary; the tree is not touched
@@ -45,7 +47,7 @@ import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, manifest, procs, runner, tools, tree as treemod  # noqa: E402
+from ipm import bases, detect, fmt as fmtmod, manifest, procs, runner, tools, tree as treemod  # noqa: E402
 from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
                         EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
 
@@ -119,9 +121,9 @@ def skip_applied(tree, series, steps, out=say):
     return k, rest
 
 
-def run_series(series, steps, stage, on_step, say=say):
+def run_series(series, steps, stage, on_step, say=say, fmt=None):
     for step in steps:
-        res = runner.run_step(step, stage, series.scope)
+        res = runner.run_step(step, stage, series.scope, fmt=fmt)
         nfiles = len(res.changes)
         say(f"step {step.number:02d}/{len(series.steps)} {step.subject}: "
             f"{nfiles} file{'s' if nfiles != 1 else ''} changed, {res.seconds:.1f} s"
@@ -152,7 +154,8 @@ def cmd_apply(args, series):
             before = treemod.read_scope(stage, series.scope)
             commands = []
             run_series(series, steps, stage,
-                       lambda r: commands.extend(r.commands))
+                       lambda r: commands.extend(r.commands),
+                       fmt=fmtmod.for_tree(tree, not args.no_format))
             new = treemod.changes(before, treemod.read_scope(stage, series.scope))
             (run.path / "commands.log").write_text("\n".join(commands) + "\n")
             say(f"writing {len(new)} file(s) into the tree")
@@ -203,7 +206,8 @@ def cmd_dry_run(args, series):
             say()
             sys.stdout.write(diff)
             say()
-        run_series(series, steps, stage, show)
+        run_series(series, steps, stage, show,
+                   fmt=fmtmod.for_tree(tree, not args.no_format))
     say(mailout.summary_table(rows, mailout.color_enabled(sys.stdout)))
     say(f"dry run: {tree} was not modified")
     return EXIT_OK
@@ -219,7 +223,8 @@ def dry_run_series(args, series, tree, steps, root, k=0):
                                      ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
         built = mailout.build(tree, series, steps, series.scope, tmp, name, email,
-                              note, on_step=lambda step, res: run_line(step, res, note))
+                              note, on_step=lambda step, res: run_line(step, res, note),
+                              fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         paths, errors, warnings, checks = mailout.format_patches(
             built, series, args.version, tmp / "out", tree,
@@ -260,14 +265,16 @@ def cmd_series(args, series):
         say(f"series: committing {len(steps)} step(s) on {tree} "
             f"(Linux {treemod.kernel_version(tree)}) in {work}")
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
-                              on_step=lambda step, res: run_line(step, res, say))
+                              on_step=lambda step, res: run_line(step, res, say),
+                              fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:
             from ipm import kbuild
             arches = [a.strip() for a in args.build.split(",") if a.strip()]
             kbuild.parse_arches(args.build)      # refuse an unknown name now
             say(f"series: building every step for {', '.join(arches)} (bisect-check)")
-            code = kbuild.bisect_check(tree, steps, series.scope, say, arch=args.build)
+            code = kbuild.bisect_check(tree, steps, series.scope, say, arch=args.build,
+                                       fmt=fmtmod.for_tree(tree, not args.no_format))
             if code != EXIT_OK:
                 return code
             built.build_checked = arches
@@ -355,7 +362,8 @@ def cmd_bisect_check(args, series):
     if prep is None:
         return EXIT_OK
     tree, steps = prep
-    return kbuild.bisect_check(tree, steps, series.scope, say, args.arch)
+    return kbuild.bisect_check(tree, steps, series.scope, say, args.arch,
+                               fmtmod.for_tree(tree, not args.no_format))
 
 
 def cmd_runtime(args, series):
@@ -379,6 +387,9 @@ def parser():
         s = sub.add_parser(name)
         s.add_argument("kernel")
         s.add_argument("--steps", default="", help="e.g. 1-6 or 3,5 (default: all)")
+        s.add_argument("--no-format", action="store_true",
+                       help="leave the lines the rules change as spatch prints them "
+                       "(default: formatted per the tree's .clang-format)")
         s.set_defaults(fn=fn)
         if name == "dry-run":
             s.add_argument("--format", choices=("diff", "series"), default="diff",
@@ -406,6 +417,8 @@ def parser():
     s.add_argument("kernel")
     s.add_argument("--steps", default="", help="e.g. 1-6 (default: all ready)")
     s.add_argument("--arch", default="x86_64,arm64")
+    s.add_argument("--no-format", action="store_true",
+                   help="as for apply: do not format the lines the rules change")
     s.set_defaults(fn=cmd_bisect_check)
     s = sub.add_parser("runtime")
     s.add_argument("kernel")

@@ -9,9 +9,11 @@
 /// struct tegra_pd pointer: allocate it with iommu_alloc_page(), free it
 /// with iommu_free_page(), map it with dma_map_single() and unmap that
 /// mapping with dma_unmap_single(), and read the entries through ->val
-/// where page_address() was used.  A u32 pointer that held
-/// page_address() keeps its type, so offsets computed from it (the PDE
-/// sync in tegra_smmu_set_pde()) stay byte offsets of one entry.
+/// where page_address() was used.  A u32 pointer local that only held
+/// page_address() to index an entry goes: the entry is indexed in the
+/// member (E->F->val[i]), and the size of one entry, which the PDE sync
+/// in tegra_smmu_set_pde() multiplies by the index to get its offset, is
+/// sizeof(*E->F->val).
 ///
 /// Specific to tegra-smmu: the new type is tegra's (the definition comes
 /// from the hand patch of this step) and only struct tegra_smmu_as is
@@ -83,6 +85,96 @@ expression dev, size, dir;
 @@
 - dma_unmap_page(dev, E->H, size, dir)
 + dma_unmap_single(dev, E->H, size, dir)
+
+// A u32 pointer local that holds the directory's address, used to index
+// an entry or to take the size of one: index the member itself
+// (E->F->val[i], sizeof(*E->F->val)), and drop the local once nothing
+// else uses it.  The offset of the PDE sync stays index * the size of
+// one entry.  Nothing is done in a file where such a local is changed
+// after it got the directory's address; other uses of the local keep
+// it, as u32 *x = E->F->val (the rule after these).
+@pdl depends on patch exists@
+typedef u32;
+identifier pd.S, pd.F, fn, x;
+struct S *E;
+@@
+  fn(...) {
+  ... when any
+(
+  u32 *x = page_address(E->F);
+|
+  x = page_address(E->F);
+)
+  ... when any
+  }
+
+@pdl_mod depends on patch exists@
+identifier pdl.fn, pdl.x;
+expression e : script:python() { not e.replace(" ", "").startswith("page_address(") };
+expression e2;
+@@
+  fn(...) {
+  <+...
+(
+  x = e
+|
+  x++
+|
+  x--
+|
+  ++x
+|
+  --x
+|
+  x += e2
+|
+  x -= e2
+|
+  &x
+)
+  ...+>
+  }
+
+@depends on patch && !pdl_mod exists@
+typedef u32;
+identifier pdl.fn, pdl.x;
+identifier pd.S, pd.F;
+struct S *E;
+expression i;
+@@
+  fn(...) {
+  ... when any
+(
+  u32 *x = page_address(E->F);
+|
+  x = page_address(E->F);
+)
+  <...
+(
+- x[i]
++ E->F->val[i]
+|
+- sizeof(*x)
++ sizeof(*E->F->val)
+)
+  ...>
+  }
+
+@depends on patch && !pdl_mod@
+typedef u32;
+identifier pdl.x;
+identifier pd.S, pd.F;
+struct S *E;
+@@
+(
+- u32 *x = page_address(E->F);
+  ... when != x
+|
+- u32 *x;
+  ... when != x
+- x = page_address(E->F);
+  ... when != x
+)
 
 @depends on patch@
 identifier pd.S, pd.F;

@@ -15,7 +15,10 @@
 /// allocated with iommu_alloc_page(), freed with iommu_free_page(),
 /// mapped with dma_map_single() and unmapped with dma_unmap_single(),
 /// and their entries are reached through ->val where page_address() was
-/// used.
+/// used; a helper that only returned the address of one entry takes it
+/// in the table (&t->val[i]).  A table variable still named for the
+/// struct page it was (page, pt_page) is named pt where that name is free
+/// in the function.
 ///
 /// Specific to tegra-smmu: the new type is tegra's (the definition comes
 /// from the hand patch of this step) and only struct tegra_smmu_as is
@@ -212,6 +215,24 @@ parameter list[targ.n] ps;
 + struct tegra_pt *p
   , ...) { ... }
 
+// A helper whose only work is the address of one entry of a table:
+// take it in the table itself.
+@depends on patch@
+typedef u32;
+identifier y;
+struct tegra_pt *t;
+expression i;
+@@
+- u32 *y = page_address(t);
+-
+(
+- return y + (i);
++ return &t->val[i];
+|
+- return y + i;
++ return &t->val[i];
+)
+
 // What is done with a table.
 @depends on patch@
 identifier pts.S, pts.F;
@@ -264,6 +285,115 @@ expression handle, dir;
 @@
 - dma_unmap_page(dev, handle, size, dir)
 + dma_unmap_single(dev, handle, size, dir)
+
+// A table variable or parameter still named for the struct page it
+// was (page, pt_page, ...) is named pt, in every function where that
+// name is free.
+@ren_p depends on patch@
+identifier fn, x =~ "page";
+@@
+  fn(..., struct tegra_pt *x, ...) { ... }
+
+@ren_l depends on patch exists@
+identifier fn, x =~ "page";
+expression init;
+@@
+  fn(...) {
+  ... when any
+(
+  struct tegra_pt *x;
+|
+  struct tegra_pt *x = init;
+)
+  ... when any
+  }
+
+@taken_p depends on patch@
+identifier fn, name = {pt};
+type T;
+@@
+  fn(..., T name, ...) { ... }
+
+@taken_l depends on patch exists@
+identifier fn, name = {pt};
+@@
+  fn(...) {
+  <+... name ...+>
+  }
+
+@initialize:python@
+@@
+pt_taken = set()
+
+@script:python depends on taken_p@
+fn << taken_p.fn;
+@@
+pt_taken.add(fn)
+
+@script:python depends on taken_l@
+fn << taken_l.fn;
+@@
+pt_taken.add(fn)
+
+@script:python rp@
+fn << ren_p.fn;
+x << ren_p.x;
+rfn;
+rx;
+pt;
+@@
+if fn in pt_taken:
+    cocci.include_match(False)
+else:
+    coccinelle.rfn = fn
+    coccinelle.rx = x
+    coccinelle.pt = "pt"
+
+@script:python rl@
+fn << ren_l.fn;
+x << ren_l.x;
+rfn;
+rx;
+pt;
+@@
+if fn in pt_taken:
+    cocci.include_match(False)
+else:
+    coccinelle.rfn = fn
+    coccinelle.rx = x
+    coccinelle.pt = "pt"
+
+@depends on patch@
+identifier rp.rfn, rp.rx, rp.pt;
+@@
+  rfn(...,
+- struct tegra_pt *rx
++ struct tegra_pt *pt
+  , ...) {
+  <...
+- rx
++ pt
+  ...>
+  }
+
+@depends on patch@
+identifier rl.rfn, rl.rx, rl.pt;
+expression init;
+@@
+  rfn(...) {
+  <...
+(
+- struct tegra_pt *rx;
++ struct tegra_pt *pt;
+|
+- struct tegra_pt *rx = init;
++ struct tegra_pt *pt = init;
+|
+- rx
++ pt
+)
+  ...>
+  }
 
 // Report and context modes: point at the table array member.
 

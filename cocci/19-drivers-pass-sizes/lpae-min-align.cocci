@@ -8,9 +8,9 @@
 /// are naturally aligned powers of two, so asking for max(size, 64) bytes
 /// gives the alignment.  Do it for both allocators a page-table
 /// configuration can use: its custom allocator (cfg->alloc) and
-/// iommu-pages, and give the custom allocator's free hook (cfg->free) the
-/// same size back.  A comment above the allocation says why.  The DMA
-/// mapping keeps the table's own size.
+/// iommu-pages.  A comment above the allocation says why.  The DMA
+/// mapping keeps the table's own size, and so does the custom free hook
+/// (cfg->free): what a driver's callback receives does not change.
 ///
 /// The 64-byte minimum is a fact of the ARM LPAE format; the rule keys on
 /// the choice between a configuration's custom allocator and iommu-pages
@@ -50,17 +50,6 @@ expression cfg, cookie, size, gfp, nid, pages;
 -				size
 +				max(size, 64)
 				);
-
-@depends on patch && !done@
-expression cfg, cookie, size, pages;
-@@
-  if (cfg->free)
-	cfg->free(cookie, pages,
--				size
-+				max(size, 64)
-				);
-  else
-	iommu_free_pages(pages);
 
 @depends on context@
 expression cfg, cookie, size, gfp, nid, pages;

@@ -5,8 +5,9 @@
 /// the largest size field, 65536 entries of 16 bytes: 1MiB.  It is
 /// allocated with iommu_alloc_pages_node() and INTR_REMAP_PAGE_ORDER,
 /// which only means 1MiB with 4KiB pages.  Allocate SZ_1M with
-/// iommu_alloc_pages_node_sz() instead, and say so in the error message
-/// that printed the order, so that INTR_REMAP_PAGE_ORDER can go.
+/// iommu_alloc_pages_node_sz() instead.  The error message that prints
+/// the order is left as it is: log messages are not the conversion's to
+/// change, so INTR_REMAP_PAGE_ORDER stays for it.
 ///
 /// The 1MiB size is a VT-d hardware fact, named by the rule.
 ///
@@ -26,12 +27,6 @@ expression nid, gfp;
 @@
 - iommu_alloc_pages_node(nid, gfp, INTR_REMAP_PAGE_ORDER)
 + iommu_alloc_pages_node_sz(nid, gfp, SZ_1M)
-
-@depends on patch@
-expression id;
-@@
-- pr_err("IR%d: failed to allocate pages of order %d\n", id, INTR_REMAP_PAGE_ORDER);
-+ pr_err("IR%d: failed to allocate 1MiB of pages\n", id);
 
 @depends on context@
 expression nid, gfp;

@@ -746,7 +746,7 @@ def copy_tree(src, dst):
     return dst
 
 
-def bisect_check(tree, steps, scope, say, arch="x86_64,arm64"):
+def bisect_check(tree, steps, scope, say, arch="x86_64,arm64", fmt=None):
     """make bisect-check: every step of STEPS must leave drivers/iommu buildable.
 
     TREE   the unmigrated kernel tree (only read: the steps are applied to a
@@ -754,6 +754,8 @@ def bisect_check(tree, steps, scope, say, arch="x86_64,arm64"):
     STEPS  manifest.Step objects in the order to apply (the ready ones)
     SCOPE  series.scope
     ARCH   'x86_64,arm64' or a subset
+    FMT    fmt.Formatting of the run (the lines the rules change are
+           formatted as 'apply' formats them)
     Returns EXIT_OK, or EXIT_FINDINGS naming the first step that does not
     apply or does not build; ToolError (exit 2) for a missing tool or an
     unclean tree."""
@@ -776,7 +778,8 @@ def bisect_check(tree, steps, scope, say, arch="x86_64,arm64"):
             return res
 
     return run_bisect(tree, steps, scope, arches, say,
-                      apply_step=lambda step, stage: runner.run_step(step, stage, scope),
+                      apply_step=lambda step, stage: runner.run_step(
+                          step, stage, scope, fmt=fmt),
                       build=build)
 
 

@@ -273,7 +273,7 @@ class Built:
         self.build_checked = []  # arches every commit was built for (--build)
 
 
-def build(tree, series, steps, scope, work, name, email, say, on_step=None):
+def build(tree, series, steps, scope, work, name, email, say, on_step=None, fmt=None):
     """Commit STEPS on TREE's base in a repository under WORK; return Built."""
     tree = pathlib.Path(tree)
     out = Built()
@@ -298,7 +298,7 @@ def build(tree, series, steps, scope, work, name, email, say, on_step=None):
     head = out.base
     all_files = treemod.scope_files(stage, scope)
     for step in steps:
-        res = runner.run_step(step, stage, scope)
+        res = runner.run_step(step, stage, scope, fmt=fmt)
         after = treemod.read_scope(stage, scope)
         row = Row(step, res, after)
         out.rows.append(row)
@@ -340,6 +340,11 @@ def notes_text(step, res):
         cmd = re.sub(r"--sp-file \S+", "--sp-file RULES" if batched else "--sp-file RULE",
                      spatch_cmds[0])
         lines.append("  " + re.sub(r"--file-groups \S+", "--file-groups FILES", cmd))
+    if step.rules and res.format_note:
+        lines.append(res.format_note)
+        fmt_cmds = [c for c in res.commands if c.startswith("clang-format-diff")]
+        if fmt_cmds:
+            lines.append("  " + fmt_cmds[0])
     return "\n".join(lines) + "\n"
 
 

@@ -15,12 +15,13 @@ SOURCE = re.compile(r"\.(c|h)$")
 
 
 class StepResult:
-    def __init__(self, step, before, after, seconds, commands):
+    def __init__(self, step, before, after, seconds, commands, format_note=None):
         self.step = step
         self.changes = treemod.changes(before, after)
         self.before = before
         self.seconds = seconds
         self.commands = commands
+        self.format_note = format_note      # None: formatting not considered
 
     def diff(self):
         return unified_diff(self.before, self.changes)
@@ -214,14 +215,15 @@ def parse_note(path, n, fn, regions):
             f"parse errors are elsewhere ({where})")
 
 
-def run_step(step, stage, scope, struct_page_gate=True):
+def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
     """Apply STEP in place on STAGE; return its StepResult.
 
     Rules run first, each on the C files of the scope that its prefilter
     keeps (all of them for a rule without one; see prefilter.py), each
     file on its own unless the manifest marks the rule 'together' (one
     group of those files, for a rule whose facts cross files: a header
-    field and its users); then the hand patches.
+    field and its users); then the lines the rules changed are formatted
+    when FMT (an fmt.Formatting) has a formatter; then the hand patches.
     The step fails if a 'gone' pattern still matches afterwards, and a
     step after STRUCT_PAGE_GATE_AFTER if check would report a struct page
     use of iommu-pages memory (STRUCT_PAGE_GATE false: not tested)."""
@@ -231,6 +233,14 @@ def run_step(step, stage, scope, struct_page_gate=True):
     files = [rel for rel in sorted(before) if SOURCE.search(rel)]
     commands = []
     spatch.apply_rules(step.rules, stage, files, log=commands)
+    note = fmt.note if fmt is not None else None
+    if fmt is not None and fmt.formatter is not None and step.rules:
+        given, rewritten, refused = fmt.formatter.apply(
+            stage, before, treemod.read_scope(stage, scope))
+        if given:
+            commands.append(f"{fmt.formatter.command()}  # {given} changed line(s) "
+                            f"given, {rewritten} reformatted, {refused} change(s) "
+                            "refused (they rewrote other lines or ended one in '(')")
     for patch in step.patches:
         apply_patch(patch.path, stage)
         commands.append(f"patch -p1 -F0 -N -i patches/{patch.path.parent.name}/{patch.path.name}")
@@ -257,4 +267,4 @@ def run_step(step, stage, scope, struct_page_gate=True):
         raise ToolError(f"step {step.name}: {len(pages)} struct page use(s) of "
                         "iommu-pages memory not converted by any rule:\n"
                         + "\n".join(pages), EXIT_FINDINGS)
-    return StepResult(step, before, after, time.monotonic() - t0, commands)
+    return StepResult(step, before, after, time.monotonic() - t0, commands, note)

@@ -84,11 +84,7 @@ static u32 fx_pde_read(struct tegra_smmu_as *as, unsigned int index)
 
 static u32 *fx_pde_lookup(struct tegra_smmu_as *as, unsigned int index)
 {
-	u32 *pd;
-
-	pd = as->pd->val;
-
-	return &pd[index];
+	return &as->pd->val[index];
 }
 
 static void *fx_scratch(struct tegra_smmu_as *as)

@@ -2,10 +2,10 @@
 /*
  * Fixture: the PDE update.  After one entry of the directory is written,
  * that entry is synced for the device at its byte offset inside the
- * directory: index * 4.  The u32 pointer keeps its type, so
- * sizeof(*pd) stays the size of one entry.  An output where pd points to
- * the whole directory (struct tegra_pd *pd = as->pd) would make the same
- * expression 4096 times too large; this fixture rejects it.
+ * directory: index * 4.  The local u32 pointer goes; the offset and the
+ * length take the size of one entry, sizeof(*as->pd->val).  An output
+ * where pd points to the whole directory (struct tegra_pd *pd = as->pd)
+ * would make sizeof(*pd) 4096 times too large; this fixture rejects it.
  */
 #include <linux/dma-mapping.h>
 
@@ -32,12 +32,11 @@ static void fx_set_pde(struct tegra_smmu_as *as, unsigned long iova,
 {
 	unsigned int pd_index = (iova >> 22) & (SMMU_NUM_PDE - 1);
 	struct tegra_smmu *smmu = as->smmu;
-	u32 *pd = as->pd->val;
-	unsigned long offset = pd_index * sizeof(*pd);
+	unsigned long offset = pd_index * sizeof(*as->pd->val);
 
-	pd[pd_index] = value;
+	as->pd->val[pd_index] = value;
 
 	dma_sync_single_range_for_device(smmu->dev, as->pd_dma, offset,
-					 sizeof(*pd), DMA_TO_DEVICE);
+					 sizeof(*as->pd->val), DMA_TO_DEVICE);
 	fx_flush_ptc(smmu, as->pd_dma, offset);
 }

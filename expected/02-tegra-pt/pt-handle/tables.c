@@ -27,9 +27,7 @@ static struct tegra_pt *fx_get_table(struct tegra_smmu_as *as,
 
 static u32 *fx_pte_offset(struct tegra_pt *table, unsigned long iova)
 {
-	u32 *pt = table->val;
-
-	return pt + ((iova >> 12) & (SMMU_NUM_PTE - 1));
+	return &table->val[(iova >> 12) & (SMMU_NUM_PTE - 1)];
 }
 
 static u32 *fx_pte_lookup(struct tegra_smmu_as *as, unsigned int pde,

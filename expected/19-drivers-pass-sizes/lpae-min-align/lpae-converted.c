@@ -18,7 +18,7 @@ static void *__lpae_alloc_pages(size_t size, gfp_t gfp,
 	    dma_mapping_error(dev, dma_map_single(dev, pages, size,
 						  DMA_TO_DEVICE))) {
 		if (cfg->free)
-			cfg->free(cookie, pages, max(size, 64));
+			cfg->free(cookie, pages, size);
 		else
 			iommu_free_pages(pages);
 		return NULL;
@@ -30,7 +30,7 @@ static void __lpae_free_pages(void *pages, size_t size,
 			      struct io_pgtable_cfg *cfg, void *cookie)
 {
 	if (cfg->free)
-		cfg->free(cookie, pages, max(size, 64));
+		cfg->free(cookie, pages, size);
 	else
 		iommu_free_pages(pages);
 }

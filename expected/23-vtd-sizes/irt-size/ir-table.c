@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Fixture: an interrupt remapping table allocated as 1MiB through
- * INTR_REMAP_PAGE_ORDER, with the error message that printed the order.
+ * INTR_REMAP_PAGE_ORDER, with a comment above it and the error message
+ * that prints the order: both must come out byte for byte as they were.
  */
 #include <linux/printk.h>
 #include <linux/slab.h>
 
 #include "iommu-pages.h"
 
+/* 1MB - maximum possible interrupt remapping table size */
 #define INTR_REMAP_PAGE_ORDER	8
 
 struct fx_ir_table {
@@ -29,11 +31,12 @@ static int fx_setup_ir(struct fx_iommu *iommu)
 	if (!ir_table)
 		return -ENOMEM;
 
+	/* one table of INTR_REMAP_TABLE_ENTRIES entries per unit */
 	ir_table_base = iommu_alloc_pages_node_sz(iommu->node, GFP_KERNEL,
 						  SZ_1M);
 	if (!ir_table_base) {
-		pr_err("IR%d: failed to allocate 1MiB of pages\n",
-		       iommu->seq_id);
+		pr_err("IR%d: failed to allocate pages of order %d\n",
+		       iommu->seq_id, INTR_REMAP_PAGE_ORDER);
 		kfree(ir_table);
 		return -ENOMEM;
 	}

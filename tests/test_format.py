@@ -1,0 +1,123 @@
+"""The format step (scripts/ipm/fmt.py): after a step's rules, the lines
+they changed are formatted per the tree's .clang-format, and only those;
+off without a .clang-format or with --no-format, and the patch notes say
+which.  On a small fake tree with a series of our own."""
+
+import shutil
+
+import pytest
+
+from faketree import make_project, make_tree, tool
+from test_series import CHECKPATCH, env  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.skipif(not shutil.which("clang-format-diff"),
+                                reason="clang-format is not installed (make deps)")
+
+# Enough of a kernel style for the test: tabs, 80 columns, Linux braces.
+CLANG_FORMAT = """\
+BasedOnStyle: LLVM
+IndentWidth: 8
+UseTab: Always
+TabWidth: 8
+ContinuationIndentWidth: 8
+BreakBeforeBraces: Linux
+AllowShortFunctionsOnASingleLine: None
+ColumnLimit: 80
+"""
+
+UNTOUCHED = """\
+static int  untouched(int a,int b)
+{
+	return a+b;
+}
+"""
+
+DRIVER = UNTOUCHED + """
+static unsigned int *foo_pte_offset(struct page *pt_page, unsigned long iova)
+{
+	return page_address(pt_page) + iova;
+}
+
+static void foo_queue(struct foo_domain *dom,
+		unsigned long pfn, unsigned long pages,
+		struct page *freelist)
+{
+}
+"""
+
+# the rule changes only the last line of foo_queue's parameters;
+# clang-format would reflow all three: the first two are not the step's
+QUEUE = """\
+static void foo_queue(struct foo_domain *dom,
+		unsigned long pfn, unsigned long pages,
+"""
+
+# spatch reprints the changed parameter list and breaks it after an
+# argument, although it fits in 80 columns once the type is shorter
+TYPE_RULE = """\
+virtual patch
+@depends on patch@
+identifier f, x;
+@@
+  f(...,
+- struct page *x
++ struct foo_pt *x
+  , ...) { ... }
+"""
+
+SPATCH_LINES = ("static unsigned int *foo_pte_offset(struct foo_pt *pt_page,\n"
+                "\t\t\t\t    unsigned long iova)\n")
+FORMATTED_LINE = ("static unsigned int *foo_pte_offset(struct foo_pt *pt_page, "
+                  "unsigned long iova)\n")
+
+
+def fake(tmp_path, clang_format=True):
+    proj = make_project(tmp_path / "proj", [{"rules": {"type.cocci": TYPE_RULE}}])
+    (proj / "check").mkdir()
+    (proj / "check" / "checkpatch.toml").write_text("")
+    tree = make_tree(tmp_path / "linux", {"drivers/iommu/foo.c": DRIVER})
+    (tree / "scripts").mkdir()
+    (tree / "scripts" / "checkpatch.pl").write_text(CHECKPATCH)
+    if clang_format:
+        (tree / ".clang-format").write_text(CLANG_FORMAT)
+    return proj, tree
+
+
+def test_changed_lines_are_formatted_and_only_those(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path)
+    p = tool(proj, "apply", tree, "--steps", "1", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    text = (tree / "drivers/iommu/foo.c").read_text()
+    assert FORMATTED_LINE in text
+    assert text.startswith(UNTOUCHED)           # the file's other lines as they were
+    assert QUEUE in text                        # a reflow beyond the changed line
+
+
+def test_no_format_leaves_spatch_output(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path)
+    p = tool(proj, "apply", tree, "--steps", "1", "--no-format", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert SPATCH_LINES in (tree / "drivers/iommu/foo.c").read_text()
+
+
+def test_format_lines_0_turns_it_off(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path)
+    p = tool(proj, "apply", tree, "--steps", "1", env=dict(env, IPM_FORMAT_LINES="0"))
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert SPATCH_LINES in (tree / "drivers/iommu/foo.c").read_text()
+
+
+def test_notes_say_how_the_lines_were_formatted(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path)
+    p = tool(proj, "dry-run", tree, "--steps", "1", "--format", "series", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "formatted with clang-format-diff per the tree's .clang-format" in p.stdout
+    assert "+" + FORMATTED_LINE in p.stdout
+
+
+def test_off_without_clang_format_and_the_notes_say_so(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path, clang_format=False)
+    p = tool(proj, "dry-run", tree, "--steps", "1", "--format", "series", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "not formatted: the tree has no .clang-format" in p.stdout
+    assert "+" + SPATCH_LINES.replace("\n\t", "\n+\t") in p.stdout
