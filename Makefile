@@ -27,6 +27,7 @@ export IPM_ARCHES  := $(value ARCHES)
 export IPM_VERSION := $(value VERSION)
 export IPM_OUT     := $(value OUT)
 export IPM_FORMAT  := $(value FORMAT)
+export IPM_ONLY    := $(value ONLY)
 # VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
 # count for series and dry-run, where only a VERSION given on the command
 # line counts.
@@ -36,7 +37,8 @@ base_opt = $(if $(value BASE),--base "$$IPM_BASE")
 need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast bench help series runtime test-runtime
+	steps test test-fast bench help series runtime test-runtime \
+	test-sanitize
 all: help
 
 help:
@@ -89,10 +91,13 @@ bisect-check:
 	@$(TOOL) bisect-check "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(steps_opt)
 
 # Boot the migrated and the base kernel under QEMU with an emulated IOMMU
-# (scripts/ipm/runtime.py); ARCHES as for verify.
+# (scripts/ipm/runtime.py); ARCHES as for verify.  SANITIZE=1: the
+# sanitizer variant (KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, io-pgtable
+# self-tests); ONLY=intel,...: only the scenarios naming one of these.
 runtime: deps
 	$(need_kernel)
-	@$(TOOL) runtime "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt)
+	@$(TOOL) runtime "$$IPM_KERNEL" --arch "$$IPM_ARCHES" $(base_opt) \
+		$(if $(filter-out 0,$(value SANITIZE)),--sanitize) --only "$$IPM_ONLY"
 
 fetch:
 	@$(TOOL) fetch --version "$$IPM_VERSION"
@@ -123,3 +128,8 @@ test: deps
 # Only the QEMU boots (about 30 minutes with cold caches, 9 warm).
 test-runtime: deps
 	$(PYTHON) -m pytest -q -m runtime tests
+
+# The sanitizer variant and its negative proofs (tests/test_sanitize.py,
+# marker 'sanitize'; not part of make test: see README).
+test-sanitize: deps
+	$(PYTHON) -m pytest -q -m sanitize tests/test_sanitize.py
