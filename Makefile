@@ -36,6 +36,7 @@ export IPM_SEED    := $(value SEED)
 # FORMAT_LINES=0: leave the lines the rules change as spatch prints them
 # (default: formatted per the tree's .clang-format, see scripts/ipm/fmt.py).
 export IPM_FORMAT_LINES := $(value FORMAT_LINES)
+export IPM_ONLY    := $(value ONLY)
 # VERSION is the base for apply/copy/fetch (default 6.12) and the reroll
 # count for series and dry-run, where only a VERSION given on the command
 # line counts.
@@ -45,7 +46,8 @@ base_opt = $(if $(value BASE),--base "$$IPM_BASE")
 need_kernel = $(if $(value KERNEL),,$(error KERNEL=path is required for '$@'))
 
 .PHONY: all deps apply dry-run restore check verify bisect-check fetch copy \
-	steps test test-fast bench stress help series runtime test-runtime
+	steps test test-fast bench stress help series runtime test-runtime \
+	test-sanitize
 all: help
 
 help:
@@ -98,10 +100,14 @@ bisect-check:
 	@$(TOOL) bisect-check --arch "$$IPM_ARCHES" $(steps_opt) -- "$$IPM_KERNEL"
 
 # Boot the migrated and the base kernel under QEMU with an emulated IOMMU
-# (scripts/ipm/runtime.py); ARCHES as for verify.
+# (scripts/ipm/runtime.py); ARCHES as for verify.  SANITIZE=1: the
+# sanitizer variant (KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, io-pgtable
+# self-tests); ONLY=intel,...: only the scenarios naming one of these.
 runtime: deps
 	$(need_kernel)
-	@$(TOOL) runtime --arch "$$IPM_ARCHES" $(base_opt) -- "$$IPM_KERNEL"
+	@$(TOOL) runtime --arch "$$IPM_ARCHES" $(base_opt) \
+		$(if $(filter-out 0,$(value SANITIZE)),--sanitize) --only "$$IPM_ONLY" \
+		-- "$$IPM_KERNEL"
 
 fetch:
 	@$(TOOL) fetch --version "$$IPM_VERSION"
@@ -140,3 +146,8 @@ test: deps
 # Only the QEMU boots (about 30 minutes with cold caches, 9 warm).
 test-runtime: deps
 	$(PYTHON) -m pytest -q -m runtime tests
+
+# The sanitizer variant and its negative proofs (tests/test_sanitize.py,
+# marker 'sanitize'; not part of make test: see README).
+test-sanitize: deps
+	$(PYTHON) -m pytest -q -m sanitize tests/test_sanitize.py

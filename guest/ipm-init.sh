@@ -103,6 +103,21 @@ rebuild() {
 	bind
 }
 
+# kmemleak (the sanitizer variant of make runtime): two scans, the second
+# after the objects of the test are older than kmemleak's minimum age
+# (5 s), then every report, one line each as "IPMLEAK <line>".
+leaks() {
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	K=/sys/kernel/debug/kmemleak
+	[ -e $K ] || return 0
+	echo scan >$K
+	sleep 6
+	echo scan >$K
+	n=$(grep -c '^unreferenced object' $K)
+	say kmemleak scans=2 reports=$n
+	sed 's/^/IPMLEAK /' $K
+}
+
 io boot
 vmstat boot
 teardown down0
@@ -116,5 +131,6 @@ for c in 1 2; do
 done
 rebuild
 io final
+leaks
 say end
 poweroff -f

@@ -15,7 +15,8 @@ Commands (each also a make target, see README.md):
   check    KERNEL               report old API and struct page uses
   verify   KERNEL               build and sparse-check drivers/iommu
   bisect-check KERNEL [--steps S]  apply the steps one by one to a copy, building each
-  runtime  KERNEL [--arch A] [--base B]  boot base and migrated kernels under QEMU
+  runtime  KERNEL [--arch A] [--base B] [--sanitize] [--only S]
+                                boot base and migrated kernels under QEMU
   fetch    [--version V]        fetch and unpack linux-source-V into the cache
   copy     [--version V] [DEST] a fresh working copy of linux-source-V
   steps                         list the steps
@@ -425,6 +426,11 @@ def parser():
     s.add_argument("--base", help="unmigrated tree to boot beside it "
                    "(default: the cached linux-source of the same version)")
     s.add_argument("--arch", default="x86_64,arm64")
+    s.add_argument("--sanitize", action="store_true",
+                   help="the sanitizer variant: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, "
+                   "kmemleak and the io-pgtable self-tests")
+    s.add_argument("--only", default="", help="only the scenarios whose name "
+                   "contains one of these comma-separated words, e.g. intel")
     s.set_defaults(fn=cmd_runtime)
     s = sub.add_parser("fetch")
     s.add_argument("--version", default=bases.DEFAULT)

@@ -39,6 +39,16 @@ CCACHE_BASEDIR/hash_dir=false make the compile commands identical; where
 mount namespaces are not available (not root), the tree is built from its
 own path and only rebuilds of the same tree hit the cache.
 
+Sanitizer variant (--sanitize, make runtime SANITIZE=1): the same
+scenarios with kconfig/sanitize-ARCH.config merged on top (KASAN generic
+outline, DEBUG_VM, DEBUG_PAGEALLOC on by default, kmemleak, the LPAE and
+ARMv7s io-pgtable self-tests), built in <key>-ARCH-sanitize directories of
+their own, booted with panic_on_warn=1 oops=panic and 512 MiB.  A boot
+then also needs: no KASAN/DEBUG_VM/BUG/WARN report on the console (the
+first one is named in the verdict line), both self-tests' pass lines
+(quoted under the verdict), and a kmemleak scan at the end whose reports
+name no function of the build's drivers/iommu objects.
+
 Logs: <cache>/runtime/logs/, a boot's console log is kept when it FAILs
 (its path is printed).  Build and boot times go to
 <cache>/bench/runtime.json for 'make bench'.
@@ -68,6 +78,8 @@ GUEST_INIT = ROOT / "guest" / "ipm-init.sh"
 SCOPE = kbuild.SCOPE
 DISK_BYTES = 4 << 20            # first half known content, second half scratch
 BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
+SANITIZE_TIMEOUT = 900          # the same with KASAN, DEBUG_PAGEALLOC, kmemleak
+IOMMU_SYMBOLS = "ipm-iommu-symbols.txt"
 BUILD_STATE = "ipm-runtime-state.json"
 
 tools.PACKAGE.update({
@@ -132,6 +144,110 @@ BAD_CONSOLE = re.compile(
     r"INVALID_DEVICE_REQUEST|arm-smmu-v3 .*event 0x|Unhandled context fault|"
     r"WARNING: CPU|BUG: |Oops|Kernel panic|Call Trace|I/O error|"
     r"kernel BUG|general protection fault")
+
+
+# --- the sanitizer variant (make runtime SANITIZE=1) ---------------------------
+# The first line of each report: KASAN, DEBUG_VM (VM_BUG_ON_* dumps the
+# page, then BUGs; a bad page state), a fault on a page DEBUG_PAGEALLOC
+# unmapped, any other BUG or WARN, and the panic they end in
+# (panic_on_warn=1 on the command line turns a KASAN report or a WARN
+# into a panic, so the boot stops at the first one).
+SANITIZER_REPORT = re.compile(
+    r"BUG: KASAN: .*|BUG: Bad page .*|page dumped because: .*|"
+    r"kernel BUG at .*|BUG: unable to handle .*|BUG: .*|WARNING: CPU: .*|"
+    r"general protection fault.*|Kernel panic - not syncing: .*")
+_STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s*")
+# The io-pgtable self-tests' own last lines.  A failing check WARNs (and
+# the LPAE summary counts it).
+SELFTESTS = (
+    ("LPAE", re.compile(r"arm-lpae io-pgtable: selftest: completed with "
+                        r"(\d+) PASS (\d+) FAIL")),
+    ("ARMv7s", re.compile(r"arm-v7s io-pgtable: self test ok")),
+)
+_LEAK_FRAME = re.compile(r"\]\s+([A-Za-z_][\w.]*)\+0x")
+
+
+def console_lines(console):
+    """The console's lines without carriage returns and printk times."""
+    return [_STAMP.sub("", l.replace("\r", "").strip())
+            for l in console.splitlines()]
+
+
+def sanitizer_reports(console):
+    """Every sanitizer/BUG/WARN report line on the console, in order."""
+    return [l for l in console_lines(console) if SANITIZER_REPORT.match(l)]
+
+
+def leak_reports(console):
+    """kmemleak's reports as the guest printed them (IPMLEAK lines): one
+    list of lines per 'unreferenced object'."""
+    reports = []
+    for l in console.splitlines():
+        l = l.replace("\r", "")
+        if not l.startswith("IPMLEAK "):
+            continue
+        l = l[len("IPMLEAK "):]
+        if l.startswith("unreferenced object"):
+            reports.append([l])
+        elif reports:
+            reports[-1].append(l)
+    return reports
+
+
+def evaluate_sanitizers(console, events, iommu_symbols):
+    """The sanitizer variant's problems of one boot (sanitizer reports
+    first, so that the verdict line names the first one) and the
+    self-tests' pass lines to quote."""
+    problems = []
+    reports = sanitizer_reports(console)
+    if reports:
+        first = reports[0]
+        nxt = next((r for r in reports[1:] if r != first), None)
+        problems.append(f"sanitizer: {first}" + (f" / {nxt}" if nxt else ""))
+    lines = console_lines(console)
+    quotes = []
+    for name, rx in SELFTESTS:
+        m = next((rx.search(l) for l in lines if rx.search(l)), None)
+        if m is None:
+            problems.append(f"self-test {name}: no pass line ('{rx.pattern}')")
+            continue
+        quotes.append(m.group(0))
+        if m.groups() and int(m.group(2)) != 0:
+            problems.append(f"self-test {name} failed: {m.group(0)}")
+    scans = [kv for ev, kv in events if ev == "kmemleak"]
+    leaks = leak_reports(console)
+    ours = [r for r in leaks
+            if any(f in iommu_symbols for l in r for f in _LEAK_FRAME.findall(l))]
+    if not scans:
+        problems.append("kmemleak: the guest did not scan (no 'IPM kmemleak')")
+    elif ours:
+        frames = [f for l in ours[0] for f in _LEAK_FRAME.findall(l)
+                  if f in iommu_symbols]
+        problems.append(f"kmemleak: {len(ours)} leak report(s) from drivers/iommu, "
+                        f"first: {ours[0][0].strip()} allocated in {frames[0]}")
+    if scans:
+        quotes.append(f"kmemleak: {len(leaks)} report(s), "
+                      f"{len(ours)} from drivers/iommu")
+    return problems, quotes
+
+
+def iommu_symbols(obj, arch):
+    """The functions defined in the build's drivers/iommu objects (what a
+    kmemleak backtrace must name to be attributed to drivers/iommu)."""
+    path = obj / IOMMU_SYMBOLS
+    if path.is_file():
+        return set(path.read_text().split())
+    objs = sorted(str(o) for o in (obj / "drivers" / "iommu").rglob("*.o"))
+    names = set()
+    if objs:
+        p = subprocess.run([f"{arch.cross}nm", "--defined-only", *objs],
+                           capture_output=True, text=True)
+        for l in p.stdout.splitlines():
+            f = l.split()
+            if len(f) == 3 and f[1] in "tTW":
+                names.add(f[2])
+    path.write_text("\n".join(sorted(names)) + "\n")
+    return names
 
 
 def parse_arches(spec):
@@ -290,8 +406,20 @@ def scope_fingerprint(tree):
     return h.hexdigest()
 
 
-def fragment(arch):
-    return kbuild.KCONFIG_DIR / f"runtime-{arch.name}.config"
+def fragments(arch, sanitize=False):
+    """The kconfig fragments merged onto tinyconfig, in order: the runtime
+    guest's, then for the sanitizer variant kconfig/sanitize-ARCH.config."""
+    out = [kbuild.KCONFIG_DIR / f"runtime-{arch.name}.config"]
+    if sanitize:
+        out.append(kbuild.KCONFIG_DIR / f"sanitize-{arch.name}.config")
+    return out
+
+
+def obj_dir(tree, arch, sanitize=False):
+    """The build directory: the sanitizer variant has its own, so the
+    plain runtime kernels are never rebuilt by it (nor it by them)."""
+    name = f"{kbuild.tree_key(tree)}-{arch.name}" + ("-sanitize" if sanitize else "")
+    return root() / "obj" / name
 
 
 def ccache_env(env):
@@ -312,22 +440,23 @@ class Build:
     excerpt: tuple = ()
 
 
-def build(tree, arch, say, label):
+def build(tree, arch, say, label, sanitize=False):
     """Configure and build TREE's kernel for ARCH; a Build."""
     tree = pathlib.Path(tree).resolve()
-    obj = root() / "obj" / f"{kbuild.tree_key(tree)}-{arch.name}"
+    obj = obj_dir(tree, arch, sanitize)
     with treemod.exclusive(str(obj) + ".lock",
                            f"{obj}: another runtime build is using it; "
                            "try again when it is done"):
-        return _build(tree, arch, obj, say, label)
+        return _build(tree, arch, obj, say, label, sanitize)
 
 
-def _build(tree, arch, obj, say, label):
+def _build(tree, arch, obj, say, label, sanitize=False):
     t0 = time.monotonic()
-    frag = fragment(arch)
+    frags = fragments(arch, sanitize)
     fp = hashlib.sha256(json.dumps(
-        [scope_fingerprint(tree), frag.read_text(), treemod.kernel_version(tree),
-         arch.cross, mount_ns_available()]).encode()).hexdigest()
+        [scope_fingerprint(tree), [f.read_text() for f in frags],
+         treemod.kernel_version(tree), arch.cross,
+         mount_ns_available()]).encode()).hexdigest()
     state = obj / BUILD_STATE
     try:
         old = json.loads(state.read_text())
@@ -354,7 +483,7 @@ def _build(tree, arch, obj, say, label):
     if not (obj / ".config").is_file() or old.get("fingerprint") != fp:
         steps += [make + ["tinyconfig"],
                   [str(src / "scripts/kconfig/merge_config.sh"), "-m", "-O", str(obj),
-                   str(obj / ".config"), str(frag)],
+                   str(obj / ".config"), *map(str, frags)],
                   make + ["olddefconfig"]]
     steps.append(["nice", "-n", "10"] + make + [f"-j{jobs}", pathlib.Path(arch.image).name])
     script = "set -e\n"
@@ -374,11 +503,16 @@ def _build(tree, arch, obj, say, label):
         return Build(False, secs, log=log, detail=f"make failed ({rc})",
                      excerpt=tuple(tail))
     cfg = kbuild.parse_config((obj / ".config").read_text())
-    want = kbuild.parse_config(frag.read_text())
+    want = {}
+    for f in frags:
+        want.update(kbuild.parse_config(f.read_text()))
     bad = kbuild.config_mismatches(want, cfg)
     if bad:
         return Build(False, secs, log=log, detail="configuration did not stick",
                      excerpt=tuple(kbuild.describe_mismatch(*b) for b in bad))
+    (obj / IOMMU_SYMBOLS).unlink(missing_ok=True)
+    if sanitize:
+        iommu_symbols(obj, arch)
     state.write_text(json.dumps({"fingerprint": fp, "tree": str(tree),
                                  "arch": arch.name}))
     return Build(True, secs, image=obj / arch.image, log=log)
@@ -404,8 +538,9 @@ def prune_orphans(say):
             obj = state.parent
             shutil.rmtree(obj, ignore_errors=True)
             (obj.parent / (obj.name + ".lock")).unlink(missing_ok=True)
-            shutil.rmtree(root() / "logs" / obj.name.rsplit("-", 1)[0],
-                          ignore_errors=True)
+            key = obj.name.split("-", 1)[0]
+            for logs in (root() / "logs" / key, root() / "logs" / f"{key}-sanitize"):
+                shutil.rmtree(logs, ignore_errors=True)
             say(f"removed {obj} (its tree {tree} is gone)")
 
 
@@ -418,10 +553,14 @@ def _sh(s):
 
 # --- booting -------------------------------------------------------------------
 
-def qemu_argv(sc, arch, image, initrd, disk, sha):
+def qemu_argv(sc, arch, image, initrd, disk, sha, sanitize=False):
     append = [f"console={arch.console}", "panic=-1", "iommu.passthrough=0",
               f"iommu.strict={1 if sc.strict else 0}",
               f"ipm.sha={sha}", f"ipm.half={DISK_BYTES // 2}"]
+    if sanitize:
+        # The first KASAN report or WARN ends the boot (KASAN reports
+        # once per boot otherwise anyway), and so does an oops.
+        append += ["panic_on_warn=1", "oops=panic"]
     vblk = ["-drive", f"file={disk},if=none,id=d0,format=raw",
             "-device", "virtio-blk-pci,drive=d0,disable-legacy=on,iommu_platform=on"]
     if sc.arch == "x86_64":
@@ -436,7 +575,8 @@ def qemu_argv(sc, arch, image, initrd, disk, sha):
     else:
         machine = ["-M", "virt,iommu=smmuv3,gic-version=3"]
         cpu = ["-cpu", "cortex-a57"]
-    return ([arch.qemu, *machine, *cpu, "-accel", "tcg", "-m", "256", "-smp", "1",
+    mem = "512" if sanitize else "256"
+    return ([arch.qemu, *machine, *cpu, "-accel", "tcg", "-m", mem, "-smp", "1",
              "-nodefaults", "-no-user-config", "-display", "none",
              "-serial", "stdio", "-no-reboot",
              "-kernel", str(image), "-initrd", str(initrd),
@@ -470,6 +610,7 @@ class Boot:
     results: tuple = ()        # what must be identical between kernels
     figures: dict = dataclasses.field(default_factory=dict)
     log: pathlib.Path = None
+    quotes: list = dataclasses.field(default_factory=list)
 
 
 def evaluate(sc, events, console, disk_tail_sha):
@@ -555,20 +696,23 @@ def evaluate(sc, events, console, disk_tail_sha):
     return problems, tuple(results), figures
 
 
-def boot(sc, arch, image, initrd, say, label, logdir):
-    """Boot one scenario; a Boot."""
+def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
+    """Boot one scenario; a Boot.  SYMBOLS (the sanitizer variant): the
+    functions of the build's drivers/iommu, for kmemleak's reports."""
+    sanitize = symbols is not None
     tools.require(arch.qemu)
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{sc.name}-{label}.log"
     disk = logdir / f"{sc.name}-{label}.img"
     sha = make_disk(disk)
-    argv = qemu_argv(sc, arch, image, initrd, disk, sha)
+    argv = qemu_argv(sc, arch, image, initrd, disk, sha, sanitize)
+    limit = SANITIZE_TIMEOUT if sanitize else BOOT_TIMEOUT
     t0 = time.monotonic()
     try:
         with open(log, "wb") as f:
             f.write(("# " + " ".join(_sh(a) for a in argv) + "\n").encode())
             f.flush()
-            rc = run_group(argv, stdout=f, timeout=BOOT_TIMEOUT)
+            rc = run_group(argv, stdout=f, timeout=limit)
             timeout = rc is None
         data = disk.read_bytes()
     finally:
@@ -580,28 +724,49 @@ def boot(sc, arch, image, initrd, say, label, logdir):
     if data[:DISK_BYTES // 2] != known_half():
         problems.append("the known first half of the disk was changed")
     if timeout:
-        problems.insert(0, f"timed out after {BOOT_TIMEOUT} s")
+        problems.insert(0, f"timed out after {limit} s")
     elif rc != 0:
         problems.insert(0, f"QEMU exited with {rc}")
+    quotes = []
+    if sanitize:
+        san, quotes = evaluate_sanitizers(console, parse_guest(console), symbols)
+        if san and san[0].startswith("sanitizer: "):
+            # the generic console check found the same line: name it once
+            problems = [p for p in problems if not p.startswith("console: ")]
+        problems = san + problems
     ok = not problems
     if ok:
         log.unlink()
-    return Boot(ok, secs, problems, results, figures, None if ok else log)
+    return Boot(ok, secs, problems, results, figures, None if ok else log, quotes)
 
 
 # --- the command ---------------------------------------------------------------
 
-def write_bench(data):
+def write_bench(data, name="runtime.json"):
     d = treemod.cache_root() / "bench"
     d.mkdir(parents=True, exist_ok=True)
-    tmp = d / "runtime.json.tmp"
+    tmp = d / (name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1))
-    os.replace(tmp, d / "runtime.json")
+    os.replace(tmp, d / name)
+
+
+def select_scenarios(arch, only):
+    """ARCH's scenarios, or those whose name contains one of the
+    comma-separated words of ONLY (e.g. 'intel', 'x86_64-amd-lazy')."""
+    all_ = scenarios([arch])
+    words = [w for w in (only or "").split(",") if w]
+    return [sc for sc in all_ if not words or any(w in sc.name for w in words)]
 
 
 def runtime(tree, args, say):
-    """make runtime: build, boot and compare base and migrated kernels."""
+    """make runtime: build, boot and compare base and migrated kernels
+    (with args.sanitize: the sanitizer variant, see README)."""
     arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
+    sanitize = bool(getattr(args, "sanitize", False))
+    only = getattr(args, "only", None) or ""
+    if only and not any(select_scenarios(a, only) for a in arches):
+        raise ToolError(f"--only {only}: no such scenario for "
+                        f"{', '.join(a.name for a in arches)}", errors.EXIT_USAGE)
     require_tools(arches)
     tree = treemod.validate(tree, SCOPE)
     kbuild.require_clean(tree)
@@ -611,20 +776,26 @@ def runtime(tree, args, say):
     kbuild.require_clean(base)
     kernels = (("base", base), ("migrated", tree))
     prune_orphans(say)
-    logdir = root() / "logs" / kbuild.tree_key(tree)
+    logdir = root() / "logs" / (kbuild.tree_key(tree) + ("-sanitize" if sanitize else ""))
     say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) against base {base}"
+        + (" (sanitizer variant: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, "
+           "io-pgtable self-tests)" if sanitize else "")
         + ("" if mount_ns_available() else
            " (no mount namespace: base and migrated objects are not shared)"))
     bench = {"tree": str(tree), "base": str(base), "when": time.time(),
-             "build": {}, "boot": {}}
+             "sanitize": sanitize, "build": {}, "boot": {}}
     failed = []
     boots = {}
     t_all = time.monotonic()
     for arch in arches:
+        chosen = select_scenarios(arch, only)
+        if not chosen:
+            continue
         initrd = initramfs(arch, say)
         images = {}
+        symbols = {}
         for label, t in kernels:
-            b = build(t, arch, say, label)
+            b = build(t, arch, say, label, sanitize)
             bench["build"].setdefault(arch.name, {})[label] = round(b.seconds, 1)
             say(f"{arch.name:<7} build  {label:<8} {'PASS' if b.ok else 'FAIL'}  "
                 f"{b.seconds:6.1f} s" + (f"  ({b.detail})" if b.detail else ""))
@@ -635,11 +806,14 @@ def runtime(tree, args, say):
                 failed.append(f"{arch.name} build {label}")
                 continue
             images[label] = b.image
-        for sc in scenarios([arch]):
+            if sanitize:
+                symbols[label] = iommu_symbols(b.log.parent, arch)
+        for sc in chosen:
             for label, _ in kernels:
                 if label not in images:
                     continue
-                r = boot(sc, arch, images[label], initrd, say, label, logdir)
+                r = boot(sc, arch, images[label], initrd, say, label, logdir,
+                         symbols.get(label))
                 boots[(sc.name, label)] = r
                 bench["boot"].setdefault(sc.name, {})[label] = round(r.seconds, 1)
                 say(f"{sc.name:<21} {label:<8} {'PASS' if r.ok else 'FAIL'}  "
@@ -647,6 +821,8 @@ def runtime(tree, args, say):
                                              f"  ({r.problems[0]})"))
                 for p in r.problems[1:8]:
                     say(f"    {p}")
+                for q in r.quotes:
+                    say(f"    | {q}")
                 if r.log:
                     say(f"    console log: {r.log}")
                 if not r.ok:
@@ -659,13 +835,14 @@ def runtime(tree, args, say):
                     if x != y:
                         say(f"    base {x} / migrated {y}")
                 failed.append(f"{sc.name} same")
-    write_bench(bench)
+    write_bench(bench, "runtime-sanitize.json" if sanitize else "runtime.json")
     table(boots, kernels, say)
     total = time.monotonic() - t_all
+    what = "runtime" + (" (sanitizers)" if sanitize else "")
     if failed:
-        say(f"runtime: FAIL ({', '.join(failed)}) in {total:.0f} s")
+        say(f"{what}: FAIL ({', '.join(failed)}) in {total:.0f} s")
         return EXIT_FINDINGS
-    say(f"runtime: PASS ({len(boots)} boots, {', '.join(a.name for a in arches)}) "
+    say(f"{what}: PASS ({len(boots)} boots, {', '.join(a.name for a in arches)}) "
         f"in {total:.0f} s")
     return EXIT_OK
 
