@@ -121,3 +121,21 @@ def test_off_without_clang_format_and_the_notes_say_so(tmp_path, env):  # noqa: 
     assert p.returncode == 0, p.stdout + p.stderr
     assert "not formatted: the tree has no .clang-format" in p.stdout
     assert "+" + SPATCH_LINES.replace("\n\t", "\n+\t") in p.stdout
+
+
+def test_a_retyped_member_keeps_its_tab_alignment():
+    from ipm.fmt import keep_alignment
+    old = ["struct gather {", "\tsize_t\t\t\tpgsize;",
+           "\tstruct list_head\tfreelist;", "\tstruct list_head\tother;", "};"]
+    new = ["struct gather {", "\tsize_t\t\t\tpgsize;",
+           "\tstruct iommu_pages_list freelist;", "\tstruct list_head\tother;", "};"]
+    assert keep_alignment(old, new)[2] == "\tstruct iommu_pages_list\tfreelist;"
+    # past the old column: one tab, to the next stop
+    long = ["\tstruct iommu_pages_list_of_a_long_name freelist;"]
+    assert keep_alignment(old[2:3], long) == [
+        "\tstruct iommu_pages_list_of_a_long_name\tfreelist;"]
+    # a line that was not aligned with tabs, or a different declarator: as written
+    assert keep_alignment(["\tstruct page *pd;"], ["\tstruct tegra_pd *pd;"]) == [
+        "\tstruct tegra_pd *pd;"]
+    assert keep_alignment(old[2:3], ["\tstruct iommu_pages_list pages;"]) == [
+        "\tstruct iommu_pages_list pages;"]

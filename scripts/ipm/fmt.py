@@ -18,9 +18,9 @@ import os
 import pathlib
 import re
 import shutil
-import subprocess
 import tempfile
 
+from . import procs
 from .errors import ToolError
 
 TOOL = "clang-format-diff"
@@ -59,9 +59,9 @@ class Formatter:
                 if new is None or old == new or not rel.endswith((".c", ".h")):
                     continue
                 old_f.write_bytes(old or b"")
-                p = subprocess.run(["diff", "-U0", "--label", f"a/{rel}", "--label",
-                                    f"b/{rel}", str(old_f), str(stage / rel)],
-                                   capture_output=True)
+                p = procs.run(["diff", "-U0", "--label", f"a/{rel}", "--label",
+                               f"b/{rel}", str(old_f), str(stage / rel)],
+                              capture_output=True)
                 if p.returncode > 1:
                     raise ToolError(f"diff failed on {rel}: {p.stderr.decode().strip()}")
                 lines = added_lines(p.stdout.decode(errors="surrogateescape"))
@@ -72,8 +72,8 @@ class Formatter:
                     (tmp / "t" / rel).write_bytes(new)
             if not todo:
                 return 0, 0, 0
-            p = subprocess.run([self.tool, "-p1", "-i", "-style", f"file:{self.style}"],
-                               input=b"".join(diffs), cwd=tmp / "t", capture_output=True)
+            p = procs.run([self.tool, "-p1", "-i", "-style", f"file:{self.style}"],
+                          input=b"".join(diffs), cwd=tmp / "t", capture_output=True)
             if p.returncode != 0:
                 msg = (p.stderr or p.stdout).decode(errors="replace").strip().splitlines()
                 raise ToolError(f"{TOOL} failed: {msg[-1] if msg else 'no message'}")
@@ -84,6 +84,10 @@ class Formatter:
                 theirs = (tmp / "t" / rel).read_bytes().decode(
                     errors="surrogateescape").split("\n")
                 out, n, r = merge(mine, theirs, lines)
+                old = before.get(rel)
+                if old:
+                    out = keep_alignment(
+                        old.decode(errors="surrogateescape").split("\n"), out)
                 rewritten += n
                 refused += r
                 if out != mine:
@@ -119,6 +123,34 @@ def merge(mine, theirs, changed):
             out += mine[i1:i2]
             refused += 1
     return out, rewritten, refused
+
+
+# A declaration whose type and name are set apart by tabs (a struct member
+# aligned with its neighbours): indentation, type, tabs, the rest.
+_ALIGNED = re.compile(r"^(\s*)([A-Za-z_][\w ]*?[\w*])(\t+)(\**[A-Za-z_]\w*(?:\[[^]]*\])?;.*)$")
+_SPACED = re.compile(r"^(\s*)([A-Za-z_][\w ]*?[\w*]) (\**[A-Za-z_]\w*(?:\[[^]]*\])?;.*)$")
+
+
+def keep_alignment(old, new):
+    """NEW (lines) where a declaration that a rule gave a new type keeps
+    the tab alignment its line had in OLD: `struct list_head<TAB>freelist;`
+    that became `struct iommu_pages_list freelist;` is written
+    `struct iommu_pages_list<TAB>freelist;`, its name at the old column
+    (or the next tab stop when the new type reaches past it)."""
+    out = list(new)
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag != "replace" or i2 - i1 != j2 - j1:
+            continue
+        for a, j in zip(old[i1:i2], range(j1, j2)):
+            m, n = _ALIGNED.match(a), _SPACED.match(new[j])
+            if not (m and n and m.group(1) == n.group(1) and m.group(4) == n.group(3)):
+                continue
+            column = len((m.group(1) + m.group(2) + m.group(3)).expandtabs(8))
+            end = len((n.group(1) + n.group(2)).expandtabs(8))
+            tabs = max(1, column // 8 - end // 8)
+            out[j] = n.group(1) + n.group(2) + "\t" * tabs + n.group(3)
+    return out
 
 
 def disabled_by_env():

@@ -240,8 +240,8 @@ def iommu_symbols(obj, arch):
     objs = sorted(str(o) for o in (obj / "drivers" / "iommu").rglob("*.o"))
     names = set()
     if objs:
-        p = subprocess.run([f"{arch.cross}nm", "--defined-only", *objs],
-                           capture_output=True, text=True)
+        p = procs.run([f"{arch.cross}nm", "--defined-only", *objs],
+                      capture_output=True, text=True)
         for l in p.stdout.splitlines():
             f = l.split()
             if len(f) == 3 and f[1] in "tTW":
