@@ -44,11 +44,10 @@ type T;
   setmem(A,
 (
 - (1 << o)
-+ (PAGE_ALIGN(S) / PAGE_SIZE)
 |
 - 1 << o
-+ PAGE_ALIGN(S) / PAGE_SIZE
 )
++ PAGE_ALIGN(S) / PAGE_SIZE
   )
 
 @depends on context exists@

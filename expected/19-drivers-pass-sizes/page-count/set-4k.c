@@ -6,7 +6,7 @@ void *alloc_4k_pages(struct unit *u, gfp_t gfp, size_t size)
 
 	if (buf &&
 	    has_snp() &&
-	    set_memory_4k((unsigned long)buf, (PAGE_ALIGN(size) / PAGE_SIZE))) {
+	    set_memory_4k((unsigned long)buf, PAGE_ALIGN(size) / PAGE_SIZE)) {
 		iommu_free_pages(buf);
 		buf = NULL;
 	}
