@@ -1,9 +1,18 @@
 import pathlib
 import sys
 
+import pytest
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """An empty cache of the test's own (IPM_CACHE)."""
+    c = tmp_path / "cache"
+    monkeypatch.setenv("IPM_CACHE", str(c))
+    return c
 
 
 # Phase times: the seconds each kind of test took (setup, call and teardown,

@@ -22,13 +22,6 @@ from test_reliability import needs_mount_ns
 PYTHON = "/usr/bin/python3"
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    c = tmp_path / "cache"
-    monkeypatch.setenv("IPM_CACHE", str(c))
-    return c
-
-
 @pytest.fixture(scope="module")
 def proj(tmp_path_factory):
     base = tmp_path_factory.mktemp("errors")

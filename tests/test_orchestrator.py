@@ -82,13 +82,6 @@ def test_manifest_requires_why_for_patches(tmp_path):
 
 # --- apply and dry-run --------------------------------------------------------
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    c = tmp_path / "cache"
-    monkeypatch.setenv("IPM_CACHE", str(c))
-    return c
-
-
 def one_step_project(tmp_path, **extra):
     step = {"rules": {"free-page.cocci": FREE_PAGE_RULE},
             "gone": [r"\biommu_free_page\(dom"]}

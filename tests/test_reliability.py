@@ -34,13 +34,6 @@ ODD_NAME = "k e$r;n'el\"&"     # spaces and shell metacharacters
 
 # --- shared fixtures ----------------------------------------------------------
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    c = tmp_path / "cache"
-    monkeypatch.setenv("IPM_CACHE", str(c))
-    return c
-
-
 @pytest.fixture(scope="module")
 def series(tmp_path_factory):
     """(project, pristine tree, hash of the pristine tree, hash after a

@@ -60,13 +60,6 @@ Makefile: ;
 """
 
 
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    c = tmp_path / "cache"
-    monkeypatch.setenv("IPM_CACHE", str(c))
-    return c
-
-
 @pytest.fixture(scope="module")
 def proj(tmp_path_factory):
     base = tmp_path_factory.mktemp("signals")

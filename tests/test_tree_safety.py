@@ -5,7 +5,6 @@ and patch."""
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 
@@ -20,13 +19,6 @@ from ipm.errors import (EXIT_BUSY, EXIT_HALF, EXIT_JOURNAL, EXIT_ODD_FILE,
                         EXIT_WRITE)
 
 MARKER = "drivers/iommu/.ipm-journal"
-
-
-@pytest.fixture
-def cache(tmp_path, monkeypatch):
-    c = tmp_path / "cache"
-    monkeypatch.setenv("IPM_CACHE", str(c))
-    return c
 
 
 @pytest.fixture(scope="module")
