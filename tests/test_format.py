@@ -139,3 +139,13 @@ def test_a_retyped_member_keeps_its_tab_alignment():
         "\tstruct tegra_pd *pd;"]
     assert keep_alignment(old[2:3], ["\tstruct iommu_pages_list pages;"]) == [
         "\tstruct iommu_pages_list pages;"]
+
+
+def test_a_macro_keeps_the_tabs_before_its_body():
+    from ipm.fmt import keep_alignment
+    old = ["#define foo_alloc(gfp)\t\tiommu_alloc_pages(gfp, 0)"]
+    new = ["#define foo_alloc(gfp) iommu_alloc_pages_sz(gfp, PAGE_SIZE)"]
+    assert keep_alignment(old, new) == [
+        "#define foo_alloc(gfp)\t\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]
+    # a macro written with one space stays so
+    assert keep_alignment(["#define FOO 1"], ["#define FOO 2"]) == ["#define FOO 2"]

@@ -131,18 +131,29 @@ _ALIGNED = re.compile(r"^(\s*)([A-Za-z_][\w ]*?[\w*])(\t+)(\**[A-Za-z_]\w*(?:\[[
 _SPACED = re.compile(r"^(\s*)([A-Za-z_][\w ]*?[\w*]) (\**[A-Za-z_]\w*(?:\[[^]]*\])?;.*)$")
 
 
+# A macro definition: its head (name and parameters), the white space after
+# it, its body.
+_DEFINE = re.compile(r"^(\s*#\s*define\s+\w+(?:\([^)]*\))?)(\s+)(\S.*)$")
+
+
 def keep_alignment(old, new):
-    """NEW (lines) where a declaration that a rule gave a new type keeps
-    the tab alignment its line had in OLD: `struct list_head<TAB>freelist;`
-    that became `struct iommu_pages_list freelist;` is written
-    `struct iommu_pages_list<TAB>freelist;`, its name at the old column
-    (or the next tab stop when the new type reaches past it)."""
+    """NEW (lines) where a changed line keeps the tab alignment its line had
+    in OLD: a declaration that a rule gave a new type
+    (`struct list_head<TAB>freelist;` that became `struct iommu_pages_list
+    freelist;` is written `struct iommu_pages_list<TAB>freelist;`, its name
+    at the old column, or the next tab stop when the new type reaches past
+    it), and a macro whose body changed keeps the white space between its
+    head and its body (clang-format makes it one space)."""
     out = list(new)
     sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in sm.get_opcodes():
         if tag != "replace" or i2 - i1 != j2 - j1:
             continue
         for a, j in zip(old[i1:i2], range(j1, j2)):
+            m, n = _DEFINE.match(a), _DEFINE.match(new[j])
+            if m and n and m.group(1) == n.group(1) and "\t" in m.group(2):
+                out[j] = n.group(1) + m.group(2) + n.group(3)
+                continue
             m, n = _ALIGNED.match(a), _SPACED.match(new[j])
             if not (m and n and m.group(1) == n.group(1) and m.group(4) == n.group(3)):
                 continue
