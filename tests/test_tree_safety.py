@@ -179,10 +179,13 @@ def test_restore_keeps_an_edit_made_after_the_kill(tmp_path, cache, series):
 def test_readers_refuse_while_the_swap_runs(tmp_path, cache, series):
     proj = series[0]
     tree = fresh(series, tmp_path / "linux")
-    first = rel.start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.5"})
+    # a pause between the files of the swap, long enough for the five
+    # readers even on a loaded machine
+    first = rel.start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "4"})
     wait_for(first, "writing")
     for argv in (["dry-run"], ["series"], ["check"], ["verify"], ["bisect-check"]):
         p = tool(proj, *argv, tree)
+        assert first.poll() is None, f"the swap ended before {argv[0]} ran"
         rel.one_line_error(p, EXIT_BUSY, "try again when it is done")
     out, err = first.communicate(timeout=120)
     assert first.returncode == 0, out + err
