@@ -146,6 +146,9 @@ def cmd_apply(args, series):
             return EXIT_OK
         version = treemod.kernel_version(tree)
         say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
+        fmt = fmtmod.for_tree(tree, not args.no_format)
+        if fmt.formatter is None:
+            say(fmt.note)
         stage = run.path / "stage"
         procs.kill_strays(stage)        # a SIGKILLed run's spatch workers
         shutil.rmtree(stage, ignore_errors=True)
@@ -155,8 +158,7 @@ def cmd_apply(args, series):
             before = treemod.read_scope(stage, series.scope)
             commands = []
             run_series(series, steps, stage,
-                       lambda r: commands.extend(r.commands),
-                       fmt=fmtmod.for_tree(tree, not args.no_format))
+                       lambda r: commands.extend(r.commands), fmt=fmt)
             new = treemod.changes(before, treemod.read_scope(stage, series.scope))
             (run.path / "commands.log").write_text("\n".join(commands) + "\n")
             say(f"writing {len(new)} file(s) into the tree")

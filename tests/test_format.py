@@ -123,6 +123,14 @@ def test_off_without_clang_format_and_the_notes_say_so(tmp_path, env):  # noqa: 
     assert "+" + SPATCH_LINES.replace("\n\t", "\n+\t") in p.stdout
 
 
+def test_apply_says_when_it_leaves_lines_unformatted(tmp_path, env):  # noqa: F811
+    proj, tree = fake(tmp_path, clang_format=False)
+    p = tool(proj, "apply", tree, "--steps", "1", env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "not formatted: the tree has no .clang-format" in p.stdout + p.stderr
+    assert SPATCH_LINES in (tree / "drivers/iommu/foo.c").read_text()
+
+
 def test_a_retyped_member_keeps_its_tab_alignment():
     from ipm.fmt import keep_alignment
     old = ["struct gather {", "\tsize_t\t\t\tpgsize;",

@@ -276,7 +276,9 @@ from ipm import bases, tree as treemod          # noqa: E402
 
 def mini_copy(base, dest):
     dest.mkdir(parents=True)
-    for f in ("Makefile", "Kconfig"):
+    # .clang-format too: without it apply leaves the changed lines as
+    # spatch prints them, and the series (made on BASE) formats them
+    for f in ("Makefile", "Kconfig", ".clang-format"):
         shutil.copy2(base / f, dest / f)
     treemod.copy_scope(base, dest, ("drivers/iommu", "include/linux/iommu.h"))
     return dest
