@@ -58,3 +58,25 @@ def test_check_finds_nothing_on_converted_7x():
     assert p.returncode == 0, p.stdout[-3000:]
     assert "findings: none" in p.stdout
     assert "allowed (unrelated to iommu-pages memory)" in p.stdout
+
+
+def test_a_second_fetch_waits_for_the_first_and_uses_its_tree(cache):
+    """Two commands on a cold cache: the second waits for the first's
+    unpack and takes its tree, instead of unpacking over it."""
+    import fcntl
+    import threading
+    pkg = "linux-source-9.9.1"
+    tree = cache / "trees" / pkg
+    tree.mkdir(parents=True)
+    lock = open(cache / "trees" / f".{pkg}.lock", "a")
+    fcntl.flock(lock, fcntl.LOCK_EX)            # the first fetch is running
+    said, got = [], []
+    t = threading.Thread(target=lambda: got.append(bases.pristine("9.9.1", said.append)))
+    t.start()
+    t.join(1.0)
+    assert t.is_alive() and said == [f"waiting for another process to fetch {pkg}"]
+    (tree / ".ipm-complete").write_text("x.deb\n")    # the first one is done
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    lock.close()
+    t.join(10)
+    assert got == [tree] and len(said) == 1

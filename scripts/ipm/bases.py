@@ -7,6 +7,8 @@ Layout of the cache (tree.cache_root()):
   runs/     per-tree lock, journal and backups of apply runs
 """
 
+import contextlib
+import fcntl
 import glob
 import os
 import pathlib
@@ -90,6 +92,31 @@ def pristine(version=DEFAULT, out=print):
     tree = root / "trees" / pkg
     if (tree / ".ipm-complete").is_file():
         return tree
+    with _waiting_lock(root / "trees" / f".{pkg}.lock", out,
+                       f"waiting for another process to fetch {pkg}"):
+        if (tree / ".ipm-complete").is_file():
+            return tree
+        return _fetch_and_unpack(version, pkg, root, tree, out)
+
+
+@contextlib.contextmanager
+def _waiting_lock(path, out, waiting):
+    """An flock on PATH; if another process holds it, say WAITING and wait
+    (two commands started on a cold cache fetch a base once)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            out(waiting)
+            fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _fetch_and_unpack(version, pkg, root, tree, out):
     debs = root / "debs"
     debs.mkdir(parents=True, exist_ok=True)
     found = sorted(glob.glob(str(debs / f"{pkg}_*.deb")))
