@@ -13,13 +13,15 @@ BASE    ?=
 ARCHES  ?= x86_64,arm64
 VERSION ?= 6.12
 RUNS    ?= 200
+# pytest workers of make test (python3-pytest-xdist; a file's tests stay together)
+TEST_JOBS ?= 2
 TOOL    := $(PYTHON) scripts/apply-series.py
 # Debian packages the tool and its tests need.
 PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
 	gcc-aarch64-linux-gnu flex bison bc libelf-dev libssl-dev dwarves \
 	xz-utils rsync cpio kmod \
 	qemu-system-x86 qemu-system-arm busybox-static ccache util-linux file \
-	clang-format
+	clang-format python3-pytest-xdist
 
 # Values reach the tool through the environment and are taken literally
 # (no make expansion, no shell quoting): a path may hold spaces, quotes,
@@ -143,7 +145,8 @@ test-fast: deps
 # marker 'runtime').  Not the other QEMU scenarios (marker 'full') nor the
 # sanitizer kernels (marker 'sanitize'): make test-full runs those too.
 test: deps
-	$(PYTHON) -m pytest -q -m 'not full and not sanitize' $(PYTEST_ARGS) tests
+	$(PYTHON) -m pytest -q -n $(TEST_JOBS) --dist loadfile \
+		-m 'not full and not sanitize' $(PYTEST_ARGS) tests
 
 # Release check: everything, every QEMU scenario and the sanitizer variant.
 test-full: deps
