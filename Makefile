@@ -120,7 +120,7 @@ copy:
 steps:
 	@$(TOOL) steps
 
-# Figures, not tests (see README): apply per step against spatch's lower
+# Figures, not tests (see docs/performance.md): apply per step against spatch's lower
 # bound, check, plain patches on a moved base; FULL=1 adds verify and
 # bisect-check (minutes).  GNU time gives the CPU time and peak RSS of
 # each spatch run.
@@ -157,6 +157,6 @@ test-runtime: deps
 	$(PYTHON) -m pytest -q -m 'runtime and not full and not sanitize' tests
 
 # The sanitizer variant and its negative proofs (tests/test_sanitize.py,
-# marker 'sanitize'; not part of make test: see README).
+# marker 'sanitize'; not part of make test: see docs/verification.md).
 test-sanitize: deps
 	$(PYTHON) -m pytest -q -m sanitize tests/test_sanitize.py

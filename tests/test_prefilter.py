@@ -2,7 +2,7 @@
 
 Soundness on the real rules is covered elsewhere: the fixture tests run
 every rule through spatch.apply(), and the full apply on 6.12 is compared
-with IPM_NO_PREFILTER=1 (make bench, README).  Here: the header syntax and
+with IPM_NO_PREFILTER=1 (docs/conversion.md).  Here: the header syntax and
 the computed filters on small trees we write."""
 
 import pathlib

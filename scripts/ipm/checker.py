@@ -9,7 +9,7 @@ tree (no build, no preprocessor, stdlib only) and reports, one per line:
   summary    counts; exit 1 when any finding remains, else 0.
 
 Kinds of finding
-  old-api     a name of the order/page based API (SPEC section 2):
+  old-api     a name of the order/page based API (docs/spec.md section 2):
               __iommu_{alloc,free}_account, __iommu_{alloc,free}_pages,
               iommu_alloc_pages_node, iommu_alloc_pages, iommu_alloc_page_node,
               iommu_alloc_page, iommu_free_page (any use or definition);
@@ -23,7 +23,7 @@ Kinds of finding
               its declaration (member, parameter, local, LIST_HEAD()) and
               list_*()/INIT_LIST_HEAD/LIST_HEAD_INIT applied to it.  This is
               the gather freelist of include/linux/iommu.h and every list that
-              reaches iommu_put_pages_list (SPEC section 2: the old free-list
+              reaches iommu_put_pages_list (docs/spec.md section 2: the old free-list
               type); the end state types them struct iommu_pages_list.
 
 The heuristic ("came from iommu-pages"), per file, no cross-file flow:

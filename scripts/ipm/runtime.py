@@ -760,7 +760,7 @@ def select_scenarios(arch, only):
 
 def runtime(tree, args, say):
     """make runtime: build, boot and compare base and migrated kernels
-    (with args.sanitize: the sanitizer variant, see README)."""
+    (with args.sanitize: the sanitizer variant, see docs/verification.md)."""
     arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
     sanitize = bool(getattr(args, "sanitize", False))
     only = getattr(args, "only", None) or ""

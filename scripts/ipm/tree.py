@@ -1,6 +1,6 @@
 """Kernel trees: validation, the files in scope, and safe writing.
 
-Safety model (README, "What happens to your tree"):
+Safety model (docs/safety.md):
   * every step runs on a staging copy of the scope (drivers/iommu and
     include/linux/iommu.h) kept in the cache, never in the tree;
   * only when all steps succeeded are the changed files swapped in, each by
