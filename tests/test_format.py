@@ -157,3 +157,13 @@ def test_a_macro_keeps_the_tabs_before_its_body():
         "#define foo_alloc(gfp)\t\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]
     # a macro written with one space stays so
     assert keep_alignment(["#define FOO 1"], ["#define FOO 2"]) == ["#define FOO 2"]
+
+
+def test_missing_clang_format_is_a_missing_tool(tmp_path, monkeypatch):
+    from ipm import fmt
+    from ipm.errors import EXIT_NO_TOOL, ToolError
+    (tmp_path / ".clang-format").write_text(CLANG_FORMAT)
+    monkeypatch.setattr(fmt.shutil, "which", lambda prog: None)
+    with pytest.raises(ToolError) as e:
+        fmt.for_tree(tmp_path)
+    assert e.value.code == EXIT_NO_TOOL and "clang-format" in str(e.value)

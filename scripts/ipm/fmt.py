@@ -21,7 +21,7 @@ import shutil
 import tempfile
 
 from . import procs
-from .errors import ToolError
+from .errors import EXIT_NO_TOOL, ToolError
 
 TOOL = "clang-format-diff"
 
@@ -187,7 +187,8 @@ def for_tree(tree, enabled=True):
                           ".clang-format.")
     if not shutil.which(TOOL):
         raise ToolError(f"{TOOL} not found: install Debian's clang-format package "
-                        "(make deps), or run with --no-format / FORMAT_LINES=0")
+                        "(make deps), or run with --no-format / FORMAT_LINES=0",
+                        EXIT_NO_TOOL)
     return Formatting(Formatter(style), "Lines changed by the semantic patches "
                       f"formatted with {TOOL} per the tree's .clang-format "
                       "(only those lines: a reflow that would touch other lines "
