@@ -133,6 +133,39 @@ def test_sanitizer_variant_builds_apart_and_boots_with_panic_on_warn():
         "x86_64-intel-strict"]
 
 
+# The option that builds each self-test the verdict asks a pass line of.
+SELFTEST_CONFIG = {"LPAE": "CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST",
+                   "ARMv7s": "CONFIG_IOMMU_IO_PGTABLE_ARMV7S_SELFTEST"}
+
+
+def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
+    assert [name for name, _ in runtime.SELFTESTS] == list(SELFTEST_CONFIG)
+    for arch in runtime.RARCHES.values():
+        frag = runtime.fragments(arch, True)[-1]
+        cfg = runtime.kbuild.parse_config(frag.read_text())
+        for opt in ("CONFIG_KASAN_GENERIC", "CONFIG_DEBUG_VM",
+                    "CONFIG_DEBUG_KMEMLEAK", *SELFTEST_CONFIG.values()):
+            assert cfg.get(opt) == "y", (frag.name, opt)
+        assert cfg.get("CONFIG_SLUB_TINY") == "n", frag.name
+
+
+def test_arm64_sanitizer_variant_boots_the_smmuv3_guest():
+    arm = runtime.RARCHES["arm64"]
+    tree = treemod.cache_root() / "work" / "some-tree"
+    assert runtime.obj_dir(tree, arm, True).name.endswith("-arm64-sanitize")
+    assert [f.name for f in runtime.fragments(arm, True)] == [
+        "runtime-arm64.config", "sanitize-arm64.config"]
+    sc = runtime.Scenario("arm64", "smmuv3", False)
+    argv = runtime.qemu_argv(sc, arm, "Image", "rd", "disk", "0" * 64, sanitize=True)
+    assert argv[0] == "qemu-system-aarch64"
+    assert argv[argv.index("-M") + 1] == "virt,iommu=smmuv3,gic-version=3"
+    assert argv[argv.index("-m") + 1] == "512"
+    append = argv[argv.index("-append") + 1].split()
+    assert {"panic_on_warn=1", "oops=panic", "iommu.strict=0"} <= set(append)
+    assert [s.name for s in runtime.select_scenarios(arm, "smmuv3")] == [
+        "arm64-smmuv3-strict", "arm64-smmuv3-lazy"]
+
+
 # --- boots ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,8 @@ own path and only rebuilds of the same tree hit the cache.
 Sanitizer variant (--sanitize, make runtime SANITIZE=1): the same
 scenarios with kconfig/sanitize-ARCH.config merged on top (KASAN generic
 outline, DEBUG_VM, DEBUG_PAGEALLOC on by default, kmemleak, the LPAE and
-ARMv7s io-pgtable self-tests), built in <key>-ARCH-sanitize directories of
+ARMv7s io-pgtable self-tests on both architectures; 6.12 has no self-test
+for the DART format), built in <key>-ARCH-sanitize directories of
 their own, booted with panic_on_warn=1 oops=panic and 512 MiB.  A boot
 then also needs: no KASAN/DEBUG_VM/BUG/WARN report on the console (the
 first one is named in the verdict line), both self-tests' pass lines
