@@ -62,7 +62,7 @@ def selected(series, spec, explicit):
 
     Named steps must all be ready.  By default the series runs up to the
     first step still planned: a later step builds on every earlier one."""
-    numbers = manifest.parse_steps(spec)
+    numbers = manifest.parse_steps(spec, len(series.steps))
     steps = [series.step(n) for n in numbers]
     planned = [s for s in steps if not s.ready]
     if planned and explicit:
@@ -125,11 +125,16 @@ def skip_applied(tree, series, steps, out=say):
 def run_series(series, steps, stage, on_step, say=say, fmt=None):
     for step in steps:
         res = runner.run_step(step, stage, series.scope, fmt=fmt)
-        nfiles = len(res.changes)
-        say(f"step {step.number:02d}/{len(series.steps)} {step.subject}: "
-            f"{nfiles} file{'s' if nfiles != 1 else ''} changed, {res.seconds:.1f} s"
-            + ("" if nfiles else " (no change on this base)"))
+        progress(res, len(series.steps), say)
         on_step(res)
+
+
+def progress(res, total, out):
+    """The line of one step run: 'step 04/23 subject: 2 files changed, 0.3 s'."""
+    n = len(res.changes)
+    out(f"step {res.step.number:02d}/{total} {res.step.subject}: {n} file"
+        f"{'s' if n != 1 else ''} changed, {res.seconds:.1f} s"
+        + ("" if n else " (no change on this base)"))
 
 
 def cmd_apply(args, series):
@@ -223,8 +228,8 @@ def dry_run_series(args, series, tree, steps, root, k=0):
     with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
                                      ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
-        built = mailout.build(tree, series, steps, series.scope, tmp, name, email,
-                              note, on_step=lambda step, res: run_line(step, res, note),
+        built = mailout.build(tree, series, steps, series.scope, tmp, name, email, note,
+                              on_step=lambda step, res: progress(res, len(series.steps), note),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         paths, errors, warnings, checks = mailout.format_patches(
@@ -236,12 +241,6 @@ def dry_run_series(args, series, tree, steps, root, k=0):
     note(mailout.summary_table(built.rows, mailout.color_enabled(sys.stderr)))
     note(f"dry run: {len(paths) - 1} patch(es) and a cover letter; {tree} was not modified")
     return EXIT_OK
-
-
-def run_line(step, res, out):
-    n = len(res.changes)
-    out(f"step {step.number:02d}/23 {step.subject}: {n} file{'s' if n != 1 else ''} "
-        f"changed, {res.seconds:.1f} s" + ("" if n else " (no change on this base)"))
 
 
 def cmd_series(args, series):
@@ -266,7 +265,7 @@ def cmd_series(args, series):
         say(f"series: committing {len(steps)} step(s) on {tree} "
             f"(Linux {treemod.kernel_version(tree)}) in {work}")
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
-                              on_step=lambda step, res: run_line(step, res, say),
+                              on_step=lambda step, res: progress(res, len(series.steps), say),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:

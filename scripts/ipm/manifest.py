@@ -9,7 +9,6 @@ from .errors import ToolError, EXIT_MANIFEST
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "series.toml"
-NSTEPS = 23
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,16 +76,37 @@ class Series:
         return self.steps[number - 1]
 
 
-def load(path=MANIFEST, root=None):
-    """Load the manifest; every problem is a ToolError naming the step."""
-    path = pathlib.Path(path)
-    root = pathlib.Path(root) if root else path.parent
+def _read(path):
     try:
-        data = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise ToolError(f"{path}: manifest not found", EXIT_MANIFEST)
     except tomllib.TOMLDecodeError as e:
         raise ToolError(f"{path}: {e}", EXIT_MANIFEST)
+
+
+def _scope(data, path):
+    scope = data.get("series", {}).get("scope")
+    if not isinstance(scope, list) or not scope or not all(
+            isinstance(s, str) and s and not s.startswith("/") and ".." not in s.split("/")
+            for s in scope):
+        raise ToolError(f"{path.name}: [series] scope must be a list of relative paths",
+                        EXIT_MANIFEST)
+    return tuple(scope)
+
+
+def scope(path=MANIFEST):
+    """The files and directories of a kernel tree that the series reads and
+    writes (series.toml's [series] scope), without loading the steps."""
+    path = pathlib.Path(path)
+    return _scope(_read(path), path)
+
+
+def load(path=MANIFEST, root=None):
+    """Load the manifest; every problem is a ToolError naming the step."""
+    path = pathlib.Path(path)
+    root = pathlib.Path(root) if root else path.parent
+    data = _read(path)
     series = data.get("series", {})
     raw = data.get("step", [])
     steps = []
@@ -132,10 +152,9 @@ def load(path=MANIFEST, root=None):
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
                           tuple(gone), s["message"].strip() + "\n", tuple(refused),
                           tuple(gone_paths)))
-    if len(steps) != NSTEPS:
-        raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
-    return Series(series.get("title", ""), tuple(series.get("scope", [])),
-                  tuple(steps))
+    if not steps:
+        raise ToolError(f"{path.name}: no [[step]]", EXIT_MANIFEST)
+    return Series(series.get("title", ""), _scope(data, path), tuple(steps))
 
 
 def _rule(entry, root, where):
@@ -160,8 +179,9 @@ def _rule(entry, root, where):
                 tuple(sorted(define.items())), tuple(paths))
 
 
-def parse_steps(spec, nsteps=NSTEPS):
-    """'1-6,9' -> [1, 2, 3, 4, 5, 6, 9]; '' or 'all' -> every step."""
+def parse_steps(spec, nsteps):
+    """'1-6,9' -> [1, 2, 3, 4, 5, 6, 9]; '' or 'all' -> every step of
+    the NSTEPS of the series."""
     spec = (spec or "").strip()
     if spec in ("", "all"):
         return list(range(1, nsteps + 1))
