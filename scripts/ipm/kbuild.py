@@ -40,10 +40,9 @@ import time
 
 from . import procs, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_NO_TOOL
-from .manifest import ROOT
+from .manifest import ROOT, scope as series_scope
 
 KCONFIG_DIR = ROOT / "kconfig"
-SCOPE = ("drivers/iommu", "include/linux/iommu.h")
 TARGET = "drivers/iommu/"
 # Warnings are errors.  KCFLAGS reaches every C compile of the build (and
 # is also handed to sparse, which ignores -Werror).  It is the same on
@@ -327,10 +326,10 @@ def excerpt(text, srctree, limit=20):
 class BuildDir:
     """O= build directory of one tree for one architecture."""
 
-    def __init__(self, tree, arch, scope=SCOPE, owner=None):
+    def __init__(self, tree, arch, scope=None, owner=None):
         self.tree = pathlib.Path(tree).resolve()
         self.arch = arch
-        self.scope = tuple(scope)
+        self.scope = tuple(scope) if scope is not None else series_scope()
         # The tree this directory serves: a bisect scratch copy comes and
         # goes, its build directory lives as long as the tree it copies.
         self.owner = pathlib.Path(owner).resolve() if owner else self.tree
@@ -668,7 +667,7 @@ def verify(tree, args, say):
     require_clean(tree)
     base_arg = getattr(args, "base", None)
     if base_arg:
-        base = treemod.validate(base_arg, SCOPE)
+        base = treemod.validate(base_arg, series_scope())
     else:
         base = default_base(tree, say)
     require_clean(base)
