@@ -78,6 +78,9 @@ def project(tmp_path, steps=STEPS, table=TABLE):
     text = (proj / "series.toml").read_text()
     text = text.replace('title = "test"', 'title = "iommu: a test series"')
     text = text.replace('subject = "step 2"', 'subject = "iommu/riscv: step 2"')
+    # the driver a step converts is known by its rules' paths
+    text = text.replace('rules = ["02-s2/riscv.cocci"]', 'rules = [{file = "02-s2/riscv.cocci", '
+                        'paths = ["drivers/iommu/riscv/"]}]')
     (proj / "series.toml").write_text(text)
     (proj / "check").mkdir()
     (proj / "check" / "checkpatch.toml").write_text(table)

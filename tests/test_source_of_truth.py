@@ -45,3 +45,36 @@ print(a == runtime.scope_fingerprint(__import__("pathlib").Path(tree)))
     assert seen[NARROW] == ["('drivers/iommu',)", "True", seen[NARROW][2]]
     assert seen[FULL][2].startswith("4 files scanned")
     assert seen[NARROW][2].startswith("3 files scanned")
+
+
+def test_a_driver_step_names_its_driver_from_the_manifest():
+    """The cover letter's reason for a step that changes nothing names
+    the driver of series.toml: its driver_paths, else its rules' paths."""
+    from ipm import mailout, manifest
+    tegra = ("tegra", "drivers/iommu/tegra-smmu.c")
+    amd, riscv = ("amd", "drivers/iommu/amd"), ("riscv", "drivers/iommu/riscv")
+    drivers = {1: tegra, 2: tegra, 9: riscv, 10: amd, 16: amd, 17: amd, 18: riscv,
+               22: amd, 23: ("vt-d", "drivers/iommu/intel")}
+    nothing = "nothing in this base matches what its rules convert"
+    every = ["drivers/iommu/tegra-smmu.c", "drivers/iommu/riscv/iommu.c",
+             "drivers/iommu/amd/init.c", "drivers/iommu/intel/iommu.c"]
+    for step in manifest.load().steps:
+        want = drivers.get(step.number)
+        assert mailout.skip_reason(step, ["drivers/iommu/iommu.c"]) == (
+            "the %s driver (%s) is not in this base" % want if want else nothing), step.number
+        assert mailout.skip_reason(step, every) == nothing
+
+
+def test_driver_paths_are_checked(tmp_path):
+    import pytest
+    from faketree import FREE_PAGE_RULE
+    from ipm import manifest
+    from ipm.errors import ToolError
+    proj = make_project(tmp_path / "p", [{"rules": {"a.cocci": FREE_PAGE_RULE}}])
+    toml = proj / "series.toml"
+    rule = 'rules = ["01-s1/a.cocci"]\n'
+    toml.write_text(toml.read_text().replace(rule, rule + 'driver_paths = ["/x/"]\n'))
+    with pytest.raises(ToolError, match="step 1: driver_paths must be a list of relative"):
+        manifest.load(toml)
+    toml.write_text(toml.read_text().replace('["/x/"]', '["drivers/iommu/foo.c"]'))
+    assert manifest.load(toml).step(1).driver_paths == ("drivers/iommu/foo.c",)

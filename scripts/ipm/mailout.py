@@ -32,7 +32,7 @@ import tomllib
 
 from . import procs, runner, tree as treemod
 from .errors import ToolError, EXIT_USAGE
-from .manifest import ROOT
+from .manifest import ROOT, under
 
 CHECKPATCH_TABLE = ROOT / "check" / "checkpatch.toml"
 SUMMARY = """\
@@ -114,17 +114,16 @@ def justify(table, typ, msg):
 
 # --- skipped steps ----------------------------------------------------------
 
-DRIVER_PATHS = {"riscv": "drivers/iommu/riscv", "amd": "drivers/iommu/amd",
-                "vt-d": "drivers/iommu/intel", "tegra": "drivers/iommu/tegra-smmu.c"}
-
-
 def skip_reason(step, tree_files):
-    """Why STEP changed nothing on this base, in one line."""
-    m = re.match(r"iommu/([\w-]+):", step.subject)
-    driver = m.group(1) if m else None
-    path = DRIVER_PATHS.get(driver)
-    if path and not any(f == path or f.startswith(path + "/") for f in tree_files):
-        return f"the {driver} driver ({path}) is not in this base"
+    """Why STEP changed nothing on this base, in one line: the driver it
+    converts (step.driver_paths, named as in its subject 'iommu/NAME:')
+    is not in the base, or nothing matched."""
+    paths = step.driver_paths
+    if paths and not any(under(f, p) for f in tree_files for p in paths):
+        m = re.match(r"iommu/([\w-]+):", step.subject)
+        name = f"{m.group(1)} " if m else ""
+        where = ", ".join(p.rstrip("/") for p in paths)
+        return f"the {name}driver ({where}) is not in this base"
     return "nothing in this base matches what its rules convert"
 
 
