@@ -51,7 +51,7 @@ from ipm import bases, checker, manifest, prefilter, runner, spatch, tree as tre
 
 TOOL = [sys.executable, str(pathlib.Path(__file__).resolve().parent / "apply-series.py")]
 NO_MATCH = "virtual patch\n@depends on patch@\n@@\n- ipm_bench_matches_nothing();\n"
-VERSION = "6.12"
+VERSION = bases.DEFAULT
 
 
 def cpu():

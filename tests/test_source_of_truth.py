@@ -78,3 +78,16 @@ def test_driver_paths_are_checked(tmp_path):
         manifest.load(toml)
     toml.write_text(toml.read_text().replace('["/x/"]', '["drivers/iommu/foo.c"]'))
     assert manifest.load(toml).step(1).driver_paths == ("drivers/iommu/foo.c",)
+
+
+def test_the_makefile_default_base_is_bases_default():
+    """make's VERSION default and its help name bases.DEFAULT, the base
+    that fetch, copy and bench take by default."""
+    import re
+    from conftest import ROOT
+    from ipm import bases
+    text = (ROOT / "Makefile").read_text()
+    assert re.findall(r"^VERSION\s*\?=\s*(\S+)$", text, re.M) == [bases.DEFAULT]
+    helped = text.split("\n\n")[0]          # what make help prints
+    assert re.findall(r"a fresh (\S+) copy", helped) == [bases.DEFAULT]
+    assert re.findall(r"\(default (\S+)\)", text) == [bases.DEFAULT]
