@@ -91,3 +91,25 @@ def test_the_makefile_default_base_is_bases_default():
     helped = text.split("\n\n")[0]          # what make help prints
     assert re.findall(r"a fresh (\S+) copy", helped) == [bases.DEFAULT]
     assert re.findall(r"\(default (\S+)\)", text) == [bases.DEFAULT]
+
+
+def test_a_24th_step_is_one_more_entry_in_series_toml(tmp_path, cache):
+    """Adding a step is a [[step]] in series.toml and its files: nothing
+    in the scripts counts the steps."""
+    from faketree import FREE_PAGE_RULE, tool
+    step = {"rules": {"free-page.cocci": FREE_PAGE_RULE}, "gone": [r"\biommu_free_page\(dom"]}
+    proj = make_project(tmp_path / "proj", [{}] * 23 + [step], nsteps=24)
+    tree = make_tree(tmp_path / "linux")
+    p = tool(proj, "steps")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1].split() == ["24", "ready", "s24", "step", "24"]
+    p = tool(proj, "dry-run", "--steps", "24", tree)
+    assert p.returncode == 0, p.stderr
+    assert "=== step 24: step 24" in p.stdout and "step 24/24 step 24: 2 files" in p.stdout
+    p = tool(proj, "apply", tree)
+    assert p.returncode == 0, p.stderr
+    assert "step 23/24 step 23: 0 files changed" in p.stdout
+    assert "step 24/24 step 24: 2 files changed" in p.stdout
+    assert "iommu_free_pages(dom->ctx);" in (tree / "drivers/iommu/bar/bar.c").read_text()
+    p = tool(proj, "apply", "--steps", "25", tree)
+    assert p.returncode == 2 and "STEPS: 25 is outside 1-24" in p.stderr
