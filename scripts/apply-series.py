@@ -48,7 +48,8 @@ import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, fmt as fmtmod, manifest, procs, runner, tools, tree as treemod  # noqa: E402
+from ipm import (bases, detect, fmt as fmtmod, manifest, procs, report, runner,  # noqa: E402
+                 tools, tree as treemod)
 from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
                         EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
 
@@ -125,16 +126,8 @@ def skip_applied(tree, series, steps, out=say):
 def run_series(series, steps, stage, on_step, say=say, fmt=None):
     for step in steps:
         res = runner.run_step(step, stage, series.scope, fmt=fmt)
-        progress(res, len(series.steps), say)
+        say(report.progress(res, len(series.steps)))
         on_step(res)
-
-
-def progress(res, total, out):
-    """The line of one step run: 'step 04/23 subject: 2 files changed, 0.3 s'."""
-    n = len(res.changes)
-    out(f"step {res.step.number:02d}/{total} {res.step.subject}: {n} file"
-        f"{'s' if n != 1 else ''} changed, {res.seconds:.1f} s"
-        + ("" if n else " (no change on this base)"))
 
 
 def cmd_apply(args, series):
@@ -179,7 +172,6 @@ def cmd_apply(args, series):
 
 
 def cmd_dry_run(args, series):
-    from ipm import mailout
     global say
     if args.format == "series":
         say = note          # stdout is for the mbox alone
@@ -202,7 +194,7 @@ def cmd_dry_run(args, series):
         treemod.copy_scope(tree, stage, series.scope)
 
         def show(res):
-            rows.append(mailout.Row(res.step, res, treemod.read_scope(stage, series.scope)))
+            rows.append(report.Row(res))
             diff = rows[-1].diff
             say(f"=== step {res.step.number:02d}: {res.step.subject}")
             if not diff:
@@ -214,7 +206,7 @@ def cmd_dry_run(args, series):
             say()
         run_series(series, steps, stage, show,
                    fmt=fmtmod.for_tree(tree, not args.no_format))
-    say(mailout.summary_table(rows, mailout.color_enabled(sys.stdout)))
+    say(report.summary_table(rows, report.color_enabled(sys.stdout)))
     say(f"dry run: {tree} was not modified")
     return EXIT_OK
 
@@ -229,7 +221,7 @@ def dry_run_series(args, series, tree, steps, root, k=0):
                                      ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
         built = mailout.build(tree, series, steps, series.scope, tmp, name, email, note,
-                              on_step=lambda step, res: progress(res, len(series.steps), note),
+                              on_step=lambda step, res: note(report.progress(res, len(series.steps))),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         paths, errors, warnings, checks = mailout.format_patches(
@@ -238,7 +230,7 @@ def dry_run_series(args, series, tree, steps, root, k=0):
         for p in paths:
             sys.stdout.write(p.read_text())
         sys.stdout.flush()
-    note(mailout.summary_table(built.rows, mailout.color_enabled(sys.stderr)))
+    note(report.summary_table(built.rows, report.color_enabled(sys.stderr)))
     note(f"dry run: {len(paths) - 1} patch(es) and a cover letter; {tree} was not modified")
     return EXIT_OK
 
@@ -265,7 +257,7 @@ def cmd_series(args, series):
         say(f"series: committing {len(steps)} step(s) on {tree} "
             f"(Linux {treemod.kernel_version(tree)}) in {work}")
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
-                              on_step=lambda step, res: progress(res, len(series.steps), say),
+                              on_step=lambda step, res: say(report.progress(res, len(series.steps))),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:
@@ -282,7 +274,7 @@ def cmd_series(args, series):
         paths, errors, warnings, checks = mailout.format_patches(
             built, series, args.version, out, tree, table, say)
         branch = mailout.offer_branch(tree, built, args.version, say)
-    say(mailout.summary_table(built.rows, mailout.color_enabled(sys.stdout)))
+    say(report.summary_table(built.rows, report.color_enabled(sys.stdout)))
     for step, why in built.skipped:
         say(f"left out: step {step.number:02d} ({step.subject}): {why}")
     unknown = sorted({t for _, t, m in warnings + checks
@@ -453,7 +445,7 @@ def main(argv=None):
         raise
     except BaseException as e:      # a signal while another outcome was reported
         treemod.hold_signals()
-        return report(e)
+        return report_error(e)
     finally:
         held.close()
         # The outcome is decided: a signal from here on must not turn the
@@ -481,10 +473,10 @@ def _main(argv):
         raise
     except BaseException as e:
         treemod.hold_signals()
-        return report(e)
+        return report_error(e)
 
 
-def report(e):
+def report_error(e):
     """One line on stderr for E, and the exit code.  An exception raised
     while an interruption was being handled reports the interruption."""
     cause = e
