@@ -48,7 +48,7 @@ import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import (bases, detect, fmt as fmtmod, manifest, procs, report, runner,  # noqa: E402
+from ipm import (bases, detect, fmt as fmtmod, manifest, report, runner,  # noqa: E402
                  tools, tree as treemod)
 from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
                         EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
@@ -123,11 +123,9 @@ def skip_applied(tree, series, steps, out=say):
     return k, rest
 
 
-def run_series(series, steps, stage, on_step, say=say, fmt=None):
-    for step in steps:
-        res = runner.run_step(step, stage, series.scope, fmt=fmt)
-        say(report.progress(res, len(series.steps)))
-        on_step(res)
+def progress(series, out):
+    """The per-step callback that prints each step's progress line."""
+    return lambda res: out(report.progress(res, len(series.steps)))
 
 
 def cmd_apply(args, series):
@@ -145,18 +143,12 @@ def cmd_apply(args, series):
         version = treemod.kernel_version(tree)
         say(f"applying {len(steps)} step(s) to {tree} (Linux {version})")
         stage = run.path / "stage"
-        procs.kill_strays(stage)        # a SIGKILLed run's spatch workers
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
         try:
-            treemod.copy_scope(tree, stage, series.scope)
-            before = treemod.read_scope(stage, series.scope)
-            commands = []
-            run_series(series, steps, stage,
-                       lambda r: commands.extend(r.commands),
-                       fmt=fmtmod.for_tree(tree, not args.no_format))
-            new = treemod.changes(before, treemod.read_scope(stage, series.scope))
-            (run.path / "commands.log").write_text("\n".join(commands) + "\n")
+            staged = runner.run_series(steps, stage, series.scope, src=tree,
+                                       on_step=progress(series, say),
+                                       fmt=fmtmod.for_tree(tree, not args.no_format))
+            new = staged.changes
+            (run.path / "commands.log").write_text("\n".join(staged.commands) + "\n")
             say(f"writing {len(new)} file(s) into the tree")
             run.commit(new)
         except BaseException:
@@ -190,10 +182,8 @@ def cmd_dry_run(args, series):
     rows = []
     with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
                                      ignore_cleanup_errors=True) as tmp:
-        stage = pathlib.Path(tmp) / "stage"
-        treemod.copy_scope(tree, stage, series.scope)
-
         def show(res):
+            say(report.progress(res, len(series.steps)))
             rows.append(report.Row(res))
             diff = rows[-1].diff
             say(f"=== step {res.step.number:02d}: {res.step.subject}")
@@ -204,8 +194,8 @@ def cmd_dry_run(args, series):
             say()
             sys.stdout.write(diff)
             say()
-        run_series(series, steps, stage, show,
-                   fmt=fmtmod.for_tree(tree, not args.no_format))
+        runner.run_series(steps, pathlib.Path(tmp) / "stage", series.scope, src=tree,
+                          on_step=show, fmt=fmtmod.for_tree(tree, not args.no_format))
     say(report.summary_table(rows, report.color_enabled(sys.stdout)))
     say(f"dry run: {tree} was not modified")
     return EXIT_OK
@@ -221,7 +211,7 @@ def dry_run_series(args, series, tree, steps, root, k=0):
                                      ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
         built = mailout.build(tree, series, steps, series.scope, tmp, name, email, note,
-                              on_step=lambda step, res: note(report.progress(res, len(series.steps))),
+                              on_step=progress(series, note),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         paths, errors, warnings, checks = mailout.format_patches(
@@ -257,7 +247,7 @@ def cmd_series(args, series):
         say(f"series: committing {len(steps)} step(s) on {tree} "
             f"(Linux {treemod.kernel_version(tree)}) in {work}")
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
-                              on_step=lambda step, res: say(report.progress(res, len(series.steps))),
+                              on_step=progress(series, say),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:

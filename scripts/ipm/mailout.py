@@ -208,49 +208,59 @@ class Built:
 
 
 def build(tree, series, steps, scope, work, name, email, say, on_step=None, fmt=None):
-    """Commit STEPS on TREE's base in a repository under WORK; return Built."""
+    """Commit STEPS on TREE's base in a repository under WORK; return Built.
+    ON_STEP(StepResult) is called after each step."""
     tree = pathlib.Path(tree)
     out = Built()
     out.version = treemod.kernel_version(tree)
     stage = work / "stage"
-    procs.kill_strays(stage)            # a SIGKILLed run's spatch workers
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    treemod.copy_scope(tree, stage, scope)
-    if is_git(tree):
-        treemod.refuse_dirty(tree, scope)
-        repo = make_repo(work / "repo.git", name, email, alternates=user_objects(tree))
-        out.base = git("-C", str(tree), "rev-parse", "HEAD")
-        repo.git("read-tree", out.base)
-    else:
-        repo = make_repo(work / "repo.git", name, email)
-        repo.git("add", "-A", "--", *scope, work=stage)
-        t = repo.git("write-tree")
-        out.base = repo.git("commit-tree", t, "-m",
-                            f"Linux {out.version}: {' and '.join(scope)} of {tree}")
-    out.repo = repo
-    head = out.base
-    all_files = treemod.scope_files(stage, scope)
-    for step in steps:
-        res = runner.run_step(step, stage, scope, fmt=fmt)
+    all_files = treemod.scope_files(tree, scope)
+    head = None
+
+    def commit_base(step=None):
+        """Before the first step: the base commit (a plain tree's is made
+        of the stage, the fresh copy of its scope)."""
+        nonlocal head
+        if out.repo is not None:
+            return
+        if is_git(tree):
+            treemod.refuse_dirty(tree, scope)
+            repo = make_repo(work / "repo.git", name, email, alternates=user_objects(tree))
+            out.base = git("-C", str(tree), "rev-parse", "HEAD")
+            repo.git("read-tree", out.base)
+        else:
+            repo = make_repo(work / "repo.git", name, email)
+            repo.git("add", "-A", "--", *scope, work=stage)
+            t = repo.git("write-tree")
+            out.base = repo.git("commit-tree", t, "-m",
+                                f"Linux {out.version}: {' and '.join(scope)} of {tree}")
+        out.repo = repo
+        head = out.base
+
+    def commit_step(res):
+        nonlocal head
+        step = res.step
         out.rows.append(report.Row(res))
         if on_step:
-            on_step(step, res)
+            on_step(res)
         if not res.changes:
             out.skipped.append((step, skip_reason(step, all_files)))
-            continue
-        repo.git("update-index", "--add", "--remove", "--", *sorted(res.changes),
-                 work=stage)
-        t = repo.git("write-tree")
+            return
+        out.repo.git("update-index", "--add", "--remove", "--", *sorted(res.changes),
+                     work=stage)
+        t = out.repo.git("write-tree")
         msg = (f"{step.subject}\n\n{step.message.rstrip()}\n\n"
                f"Signed-off-by: {name} <{email}>\n")
-        head = repo.git("commit-tree", t, "-p", head, "-F", "-", input=msg)
-        note = notes_text(step, res)
-        repo.git("notes", "add", "-f", "-F", "-", head, input=note)
+        head = out.repo.git("commit-tree", t, "-p", head, "-F", "-", input=msg)
+        out.repo.git("notes", "add", "-f", "-F", "-", head, input=notes_text(step, res))
         out.commits.append((step, head))
+
+    runner.run_series(steps, stage, scope, src=tree, before_step=commit_base,
+                      on_step=commit_step, fmt=fmt)
+    commit_base()                       # no step at all: the base alone
     shutil.rmtree(stage, ignore_errors=True)
     branch = "refs/heads/ipm/series"
-    repo.git("update-ref", branch, head)
+    out.repo.git("update-ref", branch, head)
     return out
 
 
