@@ -2,9 +2,15 @@
 the scope; bases.py the only place that names the default base."""
 
 import os
+import re
 import subprocess
 
-from faketree import make_project, make_tree
+import pytest
+
+from conftest import ROOT
+from faketree import FREE_PAGE_RULE, make_project, make_tree, tool
+from ipm import bases, mailout, manifest
+from ipm.errors import ToolError
 
 NARROW = 'scope = ["drivers/iommu"]'
 FULL = 'scope = ["drivers/iommu", "include/linux/iommu.h"]'
@@ -24,12 +30,14 @@ def test_the_scope_is_read_from_the_manifest(tmp_path, cache):
     beside them: narrowed there, include/linux/iommu.h drops out."""
     tree = make_tree(tmp_path / "linux")
     code = f"""
-from ipm import checker, kbuild, runtime
-tree = {str(tree)!r}
+import pathlib
+from ipm import kbuild, runtime
+tree = pathlib.Path({str(tree)!r})
 print(kbuild.BuildDir(tree, kbuild.ARCHES["x86_64"]).scope)
-a = runtime.scope_fingerprint(__import__("pathlib").Path(tree))
-open(tree + "/include/linux/iommu.h", "a").write("/* edited */\\n")
-print(a == runtime.scope_fingerprint(__import__("pathlib").Path(tree)))
+a = runtime.scope_fingerprint(tree)
+with open(tree / "include/linux/iommu.h", "a") as f:
+    f.write("/* edited */\\n")
+print(a == runtime.scope_fingerprint(tree))
 """
     checked = ["/usr/bin/python3", "-m", "ipm.checker", "--findings-only", str(tree)]
     seen = {}
@@ -50,7 +58,6 @@ print(a == runtime.scope_fingerprint(__import__("pathlib").Path(tree)))
 def test_a_driver_step_names_its_driver_from_the_manifest():
     """The cover letter's reason for a step that changes nothing names
     the driver of series.toml: its driver_paths, else its rules' paths."""
-    from ipm import mailout, manifest
     tegra = ("tegra", "drivers/iommu/tegra-smmu.c")
     amd, riscv = ("amd", "drivers/iommu/amd"), ("riscv", "drivers/iommu/riscv")
     drivers = {1: tegra, 2: tegra, 9: riscv, 10: amd, 16: amd, 17: amd, 18: riscv,
@@ -66,10 +73,6 @@ def test_a_driver_step_names_its_driver_from_the_manifest():
 
 
 def test_driver_paths_are_checked(tmp_path):
-    import pytest
-    from faketree import FREE_PAGE_RULE
-    from ipm import manifest
-    from ipm.errors import ToolError
     proj = make_project(tmp_path / "p", [{"rules": {"a.cocci": FREE_PAGE_RULE}}])
     toml = proj / "series.toml"
     rule = 'rules = ["01-s1/a.cocci"]\n'
@@ -77,15 +80,15 @@ def test_driver_paths_are_checked(tmp_path):
     with pytest.raises(ToolError, match="step 1: driver_paths must be a list of relative"):
         manifest.load(toml)
     toml.write_text(toml.read_text().replace('["/x/"]', '["drivers/iommu/foo.c"]'))
-    assert manifest.load(toml).step(1).driver_paths == ("drivers/iommu/foo.c",)
+    step = manifest.load(toml).step(1)
+    assert step.driver_paths == ("drivers/iommu/foo.c",)
+    assert mailout.skip_reason(step, ["drivers/iommu/bar.c"]) == \
+        "the driver (drivers/iommu/foo.c) is not in this base"      # subject 'step 1'
 
 
 def test_the_makefile_default_base_is_bases_default():
     """make's VERSION default and its help name bases.DEFAULT, the base
     that fetch, copy and bench take by default."""
-    import re
-    from conftest import ROOT
-    from ipm import bases
     text = (ROOT / "Makefile").read_text()
     assert re.findall(r"^VERSION\s*\?=\s*(\S+)$", text, re.M) == [bases.DEFAULT]
     helped = text.split("\n\n")[0]          # what make help prints
@@ -96,7 +99,6 @@ def test_the_makefile_default_base_is_bases_default():
 def test_a_24th_step_is_one_more_entry_in_series_toml(tmp_path, cache):
     """Adding a step is a [[step]] in series.toml and its files: nothing
     in the scripts counts the steps."""
-    from faketree import FREE_PAGE_RULE, tool
     step = {"rules": {"free-page.cocci": FREE_PAGE_RULE}, "gone": [r"\biommu_free_page\(dom"]}
     proj = make_project(tmp_path / "proj", [{}] * 23 + [step], nsteps=24)
     tree = make_tree(tmp_path / "linux")
