@@ -11,6 +11,7 @@ KERNEL  ?=
 STEPS   ?=
 BASE    ?=
 ARCHES  ?= x86_64,arm64
+# the default base: bases.DEFAULT (tests/test_source_of_truth.py checks it)
 VERSION ?= 6.12
 RUNS    ?= 200
 # pytest workers of make test (python3-pytest-xdist; a file's tests stay together)

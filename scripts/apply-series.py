@@ -48,7 +48,8 @@ import traceback  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, detect, fmt as fmtmod, manifest, procs, runner, tools, tree as treemod  # noqa: E402
+from ipm import (bases, detect, fmt as fmtmod, manifest, report, runner,  # noqa: E402
+                 tools, tree as treemod)
 from ipm.errors import (ToolError, Interrupted, EXIT_OK, EXIT_FINDINGS,  # noqa: E402
                         EXIT_USAGE, EXIT_INTERNAL, EXIT_IO)
 
@@ -62,7 +63,7 @@ def selected(series, spec, explicit):
 
     Named steps must all be ready.  By default the series runs up to the
     first step still planned: a later step builds on every earlier one."""
-    numbers = manifest.parse_steps(spec)
+    numbers = manifest.parse_steps(spec, len(series.steps))
     steps = [series.step(n) for n in numbers]
     planned = [s for s in steps if not s.ready]
     if planned and explicit:
@@ -122,14 +123,9 @@ def skip_applied(tree, series, steps, out=say):
     return k, rest
 
 
-def run_series(series, steps, stage, on_step, say=say, fmt=None):
-    for step in steps:
-        res = runner.run_step(step, stage, series.scope, fmt=fmt)
-        nfiles = len(res.changes)
-        say(f"step {step.number:02d}/{len(series.steps)} {step.subject}: "
-            f"{nfiles} file{'s' if nfiles != 1 else ''} changed, {res.seconds:.1f} s"
-            + ("" if nfiles else " (no change on this base)"))
-        on_step(res)
+def progress(series, out):
+    """The per-step callback that prints each step's progress line."""
+    return lambda res: out(report.progress(res, len(series.steps)))
 
 
 def cmd_apply(args, series):
@@ -150,17 +146,12 @@ def cmd_apply(args, series):
         if fmt.formatter is None:
             say(fmt.note)
         stage = run.path / "stage"
-        procs.kill_strays(stage)        # a SIGKILLed run's spatch workers
-        shutil.rmtree(stage, ignore_errors=True)
-        stage.mkdir(parents=True)
         try:
-            treemod.copy_scope(tree, stage, series.scope)
-            before = treemod.read_scope(stage, series.scope)
-            commands = []
-            run_series(series, steps, stage,
-                       lambda r: commands.extend(r.commands), fmt=fmt)
-            new = treemod.changes(before, treemod.read_scope(stage, series.scope))
-            (run.path / "commands.log").write_text("\n".join(commands) + "\n")
+            staged = runner.run_series(steps, stage, series.scope, src=tree,
+                                       on_step=progress(series, say),
+                                       fmt=fmt)
+            new = staged.changes
+            (run.path / "commands.log").write_text("\n".join(staged.commands) + "\n")
             say(f"writing {len(new)} file(s) into the tree")
             run.commit(new)
         except BaseException:
@@ -176,7 +167,6 @@ def cmd_apply(args, series):
 
 
 def cmd_dry_run(args, series):
-    from ipm import mailout
     global say
     if args.format == "series":
         say = note          # stdout is for the mbox alone
@@ -195,11 +185,9 @@ def cmd_dry_run(args, series):
     rows = []
     with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
                                      ignore_cleanup_errors=True) as tmp:
-        stage = pathlib.Path(tmp) / "stage"
-        treemod.copy_scope(tree, stage, series.scope)
-
         def show(res):
-            rows.append(mailout.Row(res.step, res, treemod.read_scope(stage, series.scope)))
+            say(report.progress(res, len(series.steps)))
+            rows.append(report.Row(res))
             diff = rows[-1].diff
             say(f"=== step {res.step.number:02d}: {res.step.subject}")
             if not diff:
@@ -209,9 +197,9 @@ def cmd_dry_run(args, series):
             say()
             sys.stdout.write(diff)
             say()
-        run_series(series, steps, stage, show,
-                   fmt=fmtmod.for_tree(tree, not args.no_format))
-    say(mailout.summary_table(rows, mailout.color_enabled(sys.stdout)))
+        runner.run_series(steps, pathlib.Path(tmp) / "stage", series.scope, src=tree,
+                          on_step=show, fmt=fmtmod.for_tree(tree, not args.no_format))
+    say(report.summary_table(rows, report.color_enabled(sys.stdout)))
     say(f"dry run: {tree} was not modified")
     return EXIT_OK
 
@@ -225,8 +213,8 @@ def dry_run_series(args, series, tree, steps, root, k=0):
     with tempfile.TemporaryDirectory(prefix="dry-run.", dir=root,
                                      ignore_cleanup_errors=True) as tmp:
         tmp = pathlib.Path(tmp)
-        built = mailout.build(tree, series, steps, series.scope, tmp, name, email,
-                              note, on_step=lambda step, res: run_line(step, res, note),
+        built = mailout.build(tree, series, steps, series.scope, tmp, name, email, note,
+                              on_step=progress(series, note),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         paths, errors, warnings, checks = mailout.format_patches(
@@ -235,15 +223,9 @@ def dry_run_series(args, series, tree, steps, root, k=0):
         for p in paths:
             sys.stdout.write(p.read_text())
         sys.stdout.flush()
-    note(mailout.summary_table(built.rows, mailout.color_enabled(sys.stderr)))
+    note(report.summary_table(built.rows, report.color_enabled(sys.stderr)))
     note(f"dry run: {len(paths) - 1} patch(es) and a cover letter; {tree} was not modified")
     return EXIT_OK
-
-
-def run_line(step, res, out):
-    n = len(res.changes)
-    out(f"step {step.number:02d}/23 {step.subject}: {n} file{'s' if n != 1 else ''} "
-        f"changed, {res.seconds:.1f} s" + ("" if n else " (no change on this base)"))
 
 
 def cmd_series(args, series):
@@ -268,7 +250,7 @@ def cmd_series(args, series):
         say(f"series: committing {len(steps)} step(s) on {tree} "
             f"(Linux {treemod.kernel_version(tree)}) in {work}")
         built = mailout.build(tree, series, steps, series.scope, work, name, email, say,
-                              on_step=lambda step, res: run_line(step, res, say),
+                              on_step=progress(series, say),
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:
@@ -285,7 +267,7 @@ def cmd_series(args, series):
         paths, errors, warnings, checks = mailout.format_patches(
             built, series, args.version, out, tree, table, say)
         branch = mailout.offer_branch(tree, built, args.version, say)
-    say(mailout.summary_table(built.rows, mailout.color_enabled(sys.stdout)))
+    say(report.summary_table(built.rows, report.color_enabled(sys.stdout)))
     for step, why in built.skipped:
         say(f"left out: step {step.number:02d} ({step.subject}): {why}")
     unknown = sorted({t for _, t, m in warnings + checks
@@ -456,7 +438,7 @@ def main(argv=None):
         raise
     except BaseException as e:      # a signal while another outcome was reported
         treemod.hold_signals()
-        return report(e)
+        return report_error(e)
     finally:
         held.close()
         # The outcome is decided: a signal from here on must not turn the
@@ -484,10 +466,10 @@ def _main(argv):
         raise
     except BaseException as e:
         treemod.hold_signals()
-        return report(e)
+        return report_error(e)
 
 
-def report(e):
+def report_error(e):
     """One line on stderr for E, and the exit code.  An exception raised
     while an interruption was being handled reports the interruption."""
     cause = e

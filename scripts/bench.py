@@ -47,11 +47,12 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
-from ipm import bases, checker, manifest, prefilter, runner, spatch, tree as treemod  # noqa: E402
+from ipm import (bases, checker, fmt as fmtmod, manifest, prefilter, runner,  # noqa: E402
+                 spatch, tree as treemod)
 
 TOOL = [sys.executable, str(pathlib.Path(__file__).resolve().parent / "apply-series.py")]
 NO_MATCH = "virtual patch\n@depends on patch@\n@@\n- ipm_bench_matches_nothing();\n"
-VERSION = "6.12"
+VERSION = bases.DEFAULT
 
 
 def cpu():
@@ -239,7 +240,6 @@ def floor_section(series, base, results, rows, data):
             if files:
                 ruled[n] = files
         second = tmp / "second"
-        treemod.copy_scope(base, second, series.scope)
         per, per_j, given = {}, {}, {}
         jobs = spatch.jobs_for(len(os.sched_getaffinity(0)))
 
@@ -255,7 +255,7 @@ def floor_section(series, base, results, rows, data):
             if kept:
                 given[step.number] = (len(kept), lower_bound(second, sorted(kept))[1])
 
-        run_steps(series, second, parse)
+        run_steps(series, base, second, src=base, before_step=parse)
         if jobs > 1:
             bound_j = lower_bound(base, data["apply"]["changed"], jobs)
     wall = sum(w for w, _ in per.values())
@@ -385,14 +385,14 @@ def drift(stage):
         p.write_text(text.replace(old, new))
 
 
-def run_steps(series, stage, before_step=None):
-    """Apply every step to STAGE in process; returns {number: StepResult}.
-    BEFORE_STEP(step) is called with the stage as it is before each step."""
+def run_steps(series, base, stage, src=None, before_step=None):
+    """Apply every step to STAGE in process, as apply does on BASE (its
+    .clang-format formats the changed lines); returns {number: StepResult}.
+    SRC, BEFORE_STEP: as for runner.run_series."""
     out = {}
-    for step in series.steps:
-        if before_step:
-            before_step(step)
-        out[step.number] = runner.run_step(step, stage, series.scope)
+    runner.run_series(series.steps, stage, series.scope, src=src, before_step=before_step,
+                      on_step=lambda res: out.update({res.step.number: res}),
+                      fmt=fmtmod.for_tree(base))
     return out
 
 
@@ -401,9 +401,7 @@ def series_on(series, base):
     BASE's scope: which files each step changes (floor) and its diff
     (drift).  A StepResult keeps its texts, so the copy can go."""
     with scratch("series") as tmp:
-        stage = tmp / "stage"
-        treemod.copy_scope(base, stage, series.scope)
-        return run_steps(series, stage)
+        return run_steps(series, base, tmp / "stage", src=base)
 
 
 def drift_section(series, base, results, rows, data):
@@ -413,7 +411,7 @@ def drift_section(series, base, results, rows, data):
     with scratch("drift") as tmp:
         diffs = {n: r.diff() for n, r in results.items()}
         moved = tmp / "moved"
-        treemod.copy_scope(base, moved, series.scope)
+        runner.restage(base, moved, series.scope)
         drift(moved)
         textual = {}
         probe = tmp / "probe"
@@ -445,7 +443,7 @@ def drift_section(series, base, results, rows, data):
             textual[step.number] = "; ".join(what) or "ok"
 
         try:
-            run_steps(series, moved, before_step=try_patch)
+            run_steps(series, base, moved, before_step=try_patch)
             tool_ok, tool_err = True, ""
         except Exception as e:      # noqa: BLE001 - reported, not raised
             tool_ok, tool_err = False, str(e).splitlines()[0]

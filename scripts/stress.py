@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from faketree import make_project, make_series_tree, series_steps, tree_hash  # noqa: E402
+from ipm import manifest  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
 CLASSES = [
@@ -44,7 +45,7 @@ STARTUP = "of which: killed by SIGINT/SIGTERM while the interpreter started"
 
 def scope(tree):
     out = {}
-    for top in ("drivers/iommu", "include/linux/iommu.h"):
+    for top in manifest.scope():
         p = tree / top
         for f in [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file()):
             if not f.name.endswith(".ipm-new"):

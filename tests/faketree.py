@@ -68,12 +68,12 @@ time.sleep(30)
 """
 
 
-def make_project(path, steps, extra=()):
+def make_project(path, steps, extra=(), nsteps=23):
     """A copy of the project's scripts with a series made of STEPS.
 
     STEPS is a list of dicts for steps 1.., each with 'rules' {name: text}
     and optionally 'patches' {name: text} and 'gone' [regex]; the rest of
-    the 23 steps are planned.  EXTRA names more files or directories of the
+    the NSTEPS steps are planned.  EXTRA names more files or directories of the
     project to copy (e.g. "Makefile", "check" for 'make -C PATH ...')."""
     path = pathlib.Path(path)
     shutil.copytree(ROOT / "scripts", path / "scripts",
@@ -87,7 +87,7 @@ def make_project(path, steps, extra=()):
     (path / "cocci").mkdir()
     shutil.copy(ROOT / "cocci" / "parsing_hacks.h", path / "cocci")
     blocks = ['[series]\ntitle = "test"\nscope = ["drivers/iommu", "include/linux/iommu.h"]\n']
-    for n in range(1, 24):
+    for n in range(1, nsteps + 1):
         spec = steps[n - 1] if n <= len(steps) else None
         slug = f"s{n}"
         block = [f'[[step]]\nnumber = {n}\nslug = "{slug}"\n'

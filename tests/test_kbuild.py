@@ -308,7 +308,7 @@ def apply_fake(step, stage):
         raise ToolError("step x: 1 call site(s) not converted by any rule:\n  a.c:1")
     if step.edit:
         f.write_text(before + step.edit + "\n")
-    return types.SimpleNamespace(changes={"a.c": None} if step.edit else {})
+    return types.SimpleNamespace(changes={"a.c": None} if step.edit else {}, commands=[])
 
 
 def builder(calls, bad_arch="arm64"):

@@ -25,13 +25,13 @@ from ipm.errors import ToolError
     ("all", list(range(1, 24))),
 ])
 def test_parse_steps(spec, want):
-    assert manifest.parse_steps(spec) == want
+    assert manifest.parse_steps(spec, 23) == want
 
 
 @pytest.mark.parametrize("spec", ["0", "24", "5-3", "1-30", "a", "1-", "-2", "1,,2"])
 def test_parse_steps_rejects(spec):
     with pytest.raises(ToolError):
-        manifest.parse_steps(spec)
+        manifest.parse_steps(spec, 23)
 
 
 def test_real_manifest_is_complete():
@@ -70,6 +70,18 @@ def test_manifest_rejects_bad_rule_paths(tmp_path, paths):
     (proj / "series.toml").write_text(text)
     with pytest.raises(ToolError, match="step 1: paths must be a list of relative paths"):
         manifest.load(proj / "series.toml")
+
+
+@pytest.mark.parametrize("scope", ['[]', '"drivers/iommu"', '["/abs"]', '["a/../b"]'])
+def test_manifest_rejects_bad_scope(tmp_path, scope):
+    proj = make_project(tmp_path / "p", [])
+    toml = proj / "series.toml"
+    good = 'scope = ["drivers/iommu", "include/linux/iommu.h"]'
+    assert manifest.scope(toml) == ("drivers/iommu", "include/linux/iommu.h")
+    toml.write_text(toml.read_text().replace(good, f"scope = {scope}"))
+    for read in (manifest.scope, manifest.load):
+        with pytest.raises(ToolError, match=r"\[series\] scope must be a list"):
+            read(toml)
 
 
 def test_manifest_requires_why_for_patches(tmp_path):

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from faketree import FREE_PAGE_RULE, make_project, make_tree, tool, tree_hash
-from ipm import mailout, manifest
+from ipm import manifest, report
 
 # Step 2 finds nothing on the fake tree (a "riscv" step); step 3 is a hand
 # patch that removes iommu_free_page() from the header.
@@ -78,6 +78,9 @@ def project(tmp_path, steps=STEPS, table=TABLE):
     text = (proj / "series.toml").read_text()
     text = text.replace('title = "test"', 'title = "iommu: a test series"')
     text = text.replace('subject = "step 2"', 'subject = "iommu/riscv: step 2"')
+    # the driver a step converts is known by its rules' paths
+    text = text.replace('rules = ["02-s2/riscv.cocci"]', 'rules = [{file = "02-s2/riscv.cocci", '
+                        'paths = ["drivers/iommu/riscv/"]}]')
     (proj / "series.toml").write_text(text)
     (proj / "check").mkdir()
     (proj / "check" / "checkpatch.toml").write_text(table)
@@ -242,25 +245,26 @@ def test_summary_table_colour():
         changes, before = {}, {}
         def diff(self):
             return ""
-    rows = [mailout.Row(step, Res(), {})]
-    assert "\033[" in mailout.summary_table(rows, color=True)
-    assert "\033[" not in mailout.summary_table(rows, color=False)
+    Res.step = step
+    rows = [report.Row(Res())]
+    assert "\033[" in report.summary_table(rows, color=True)
+    assert "\033[" not in report.summary_table(rows, color=False)
 
     class Tty:
         def isatty(self):
             return True
     os.environ["NO_COLOR"] = "1"
     try:
-        assert not mailout.color_enabled(Tty())
+        assert not report.color_enabled(Tty())
     finally:
         del os.environ["NO_COLOR"]
-    assert mailout.color_enabled(Tty())
+    assert report.color_enabled(Tty())
 
 
 def test_count_sites_ignores_comments():
     import re as _re
     files = {"a.c": b"/* iommu_free_page(x) */\niommu_free_page(y);\n", "b.txt": b"iommu_free_page(\n"}
-    assert mailout.count_sites(files, [_re.compile(r"iommu_free_page\(")]) == 1
+    assert report.count_sites(files, [_re.compile(r"iommu_free_page\(")]) == 1
 
 
 # --- on the real 6.12 base (marker 'kernel') ------------------------------------

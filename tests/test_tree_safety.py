@@ -68,6 +68,7 @@ def test_half_converted_tree_is_refused(tmp_path, cache, series):
     for cmd in ("apply", "dry-run", "series"):
         p = tool(proj, cmd, tree)
         rel.one_line_error(p, EXIT_HALF, "half converted", "drivers/iommu/d3/d3.c")
+        assert "'git checkout HEAD -- drivers/iommu include/linux/iommu.h'" in p.stderr
     assert tree_hash(tree) == before
 
 

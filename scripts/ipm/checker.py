@@ -983,5 +983,5 @@ if __name__ == "__main__":
     ap.add_argument("kernel")
     ap.add_argument("--findings-only", action="store_true")
     a = ap.parse_args()
-    sys.exit(main(pathlib.Path(a.kernel), ("drivers/iommu", "include/linux/iommu.h"),
-                  print, a.findings_only or None))
+    from .manifest import scope
+    sys.exit(main(pathlib.Path(a.kernel), scope(), print, a.findings_only or None))

@@ -46,5 +46,5 @@ def state(tree, scope=None):
                 f"or free-list type is still in {len(files)} file(s): {names}; "
                 "if a run was killed, "
                 "'make restore KERNEL=...', else put the files back (e.g. 'git "
-                "checkout HEAD -- drivers/iommu include/linux/iommu.h')", EXIT_HALF)
+                f"checkout HEAD -- {' '.join(scope)}')", EXIT_HALF)
     return CONVERTED

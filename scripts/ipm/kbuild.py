@@ -38,12 +38,11 @@ import shutil
 import subprocess
 import time
 
-from . import procs, tools, tree as treemod
+from . import procs, runner, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_NO_TOOL
-from .manifest import ROOT
+from .manifest import ROOT, scope as series_scope
 
 KCONFIG_DIR = ROOT / "kconfig"
-SCOPE = ("drivers/iommu", "include/linux/iommu.h")
 TARGET = "drivers/iommu/"
 # Warnings are errors.  KCFLAGS reaches every C compile of the build (and
 # is also handed to sparse, which ignores -Werror).  It is the same on
@@ -327,10 +326,10 @@ def excerpt(text, srctree, limit=20):
 class BuildDir:
     """O= build directory of one tree for one architecture."""
 
-    def __init__(self, tree, arch, scope=SCOPE, owner=None):
+    def __init__(self, tree, arch, scope=None, owner=None):
         self.tree = pathlib.Path(tree).resolve()
         self.arch = arch
-        self.scope = tuple(scope)
+        self.scope = tuple(scope) if scope is not None else series_scope()
         # The tree this directory serves: a bisect scratch copy comes and
         # goes, its build directory lives as long as the tree it copies.
         self.owner = pathlib.Path(owner).resolve() if owner else self.tree
@@ -668,7 +667,7 @@ def verify(tree, args, say):
     require_clean(tree)
     base_arg = getattr(args, "base", None)
     if base_arg:
-        base = treemod.validate(base_arg, SCOPE)
+        base = treemod.validate(base_arg, series_scope())
     else:
         base = default_base(tree, say)
     require_clean(base)
@@ -759,7 +758,6 @@ def bisect_check(tree, steps, scope, say, arch="x86_64,arm64", fmt=None):
     Returns EXIT_OK, or EXIT_FINDINGS naming the first step that does not
     apply or does not build; ToolError (exit 2) for a missing tool or an
     unclean tree."""
-    from . import runner
     arches = parse_arches(arch)
     require_tools(arches, sparse=False)
     tree = pathlib.Path(tree).resolve()
@@ -810,28 +808,37 @@ def run_bisect(tree, steps, scope, arches, say, apply_step, build):
                 say(f"bisect-check: FAIL: the tree does not build before any "
                     f"step ({bad.name})")
                 return EXIT_FINDINGS
-            for step in steps:
-                t0 = time.monotonic()
-                try:
-                    res = apply_step(step, scratch)
-                except ToolError as e:
-                    say(f"step {step.number:02d} {step.name}: FAIL, does not apply: "
-                        f"{str(e).splitlines()[0]}")
-                    for l in str(e).splitlines()[1:]:
-                        say(f"    {l}")
-                    say(f"bisect-check: FAIL at step {step.number:02d} ({step.name})")
-                    return EXIT_FINDINGS
+            applying, broken = [], []       # (step, start) while one applies
+
+            def built(res):
+                step, t0 = applying.pop()
                 n = len(res.changes)
                 say(f"step {step.number:02d} {step.name}: applied, {n} file"
                     f"{'s' if n != 1 else ''} changed, {time.monotonic() - t0:.1f} s")
                 if not n:
                     say(f"step {step.number:02d}: nothing changed, build skipped")
-                    continue
+                    return False
                 bad = build_all(f"step{step.number:02d}")
                 if bad:
                     say(f"bisect-check: FAIL: step {step.number:02d} ({step.name}) "
                         f"does not build on {bad.name}")
-                    return EXIT_FINDINGS
+                    broken.append(step)
+                return bool(bad)
+            try:
+                runner.run_series(steps, scratch, scope, apply=apply_step, on_step=built,
+                                  before_step=lambda s: applying.append((s, time.monotonic())))
+            except ToolError as e:
+                if not applying:            # not from a step: from a build
+                    raise
+                step = applying[-1][0]
+                say(f"step {step.number:02d} {step.name}: FAIL, does not apply: "
+                    f"{str(e).splitlines()[0]}")
+                for l in str(e).splitlines()[1:]:
+                    say(f"    {l}")
+                say(f"bisect-check: FAIL at step {step.number:02d} ({step.name})")
+                return EXIT_FINDINGS
+            if broken:
+                return EXIT_FINDINGS
             say(f"bisect-check: PASS ({len(steps)} step(s), "
                 f"{', '.join(a.name for a in arches)}) in "
                 f"{time.monotonic() - t_all:.0f} s")

@@ -30,9 +30,9 @@ import tempfile
 import textwrap
 import tomllib
 
-from . import procs, runner, tree as treemod
+from . import procs, report, runner, tree as treemod
 from .errors import ToolError, EXIT_USAGE
-from .manifest import ROOT
+from .manifest import ROOT, under
 
 CHECKPATCH_TABLE = ROOT / "check" / "checkpatch.toml"
 SUMMARY = """\
@@ -114,83 +114,17 @@ def justify(table, typ, msg):
 
 # --- skipped steps ----------------------------------------------------------
 
-DRIVER_PATHS = {"riscv": "drivers/iommu/riscv", "amd": "drivers/iommu/amd",
-                "vt-d": "drivers/iommu/intel", "tegra": "drivers/iommu/tegra-smmu.c"}
-
-
 def skip_reason(step, tree_files):
-    """Why STEP changed nothing on this base, in one line."""
-    m = re.match(r"iommu/([\w-]+):", step.subject)
-    driver = m.group(1) if m else None
-    path = DRIVER_PATHS.get(driver)
-    if path and not any(f == path or f.startswith(path + "/") for f in tree_files):
-        return f"the {driver} driver ({path}) is not in this base"
+    """Why STEP changed nothing on this base, in one line: the driver it
+    converts (step.driver_paths, named as in its subject 'iommu/NAME:')
+    is not in the base, or nothing matched."""
+    paths = step.driver_paths
+    if paths and not any(under(f, p) for f in tree_files for p in paths):
+        m = re.match(r"iommu/([\w-]+):", step.subject)
+        name = f"{m.group(1)} " if m else ""
+        where = ", ".join(p.rstrip("/") for p in paths)
+        return f"the {name}driver ({where}) is not in this base"
     return "nothing in this base matches what its rules convert"
-
-
-# --- the summary table --------------------------------------------------------
-
-def count_sites(files, patterns, step=None):
-    """Code lines (comments stripped) of FILES {rel: bytes} matching PATTERNS
-    (only in the step's gone_paths, given STEP)."""
-    from .csrc import strip_comments
-    n = 0
-    keep = set(step.gone_files(files)) if step else set(files)
-    for rel, data in files.items():
-        if rel not in keep:
-            continue
-        if data is None or not runner.SOURCE.search(rel):
-            continue
-        for line in strip_comments(data.decode(errors="replace")).splitlines():
-            if any(p.search(line) for p in patterns):
-                n += 1
-    return n
-
-
-class Row:
-    """One line of the per-step summary table."""
-
-    def __init__(self, step, res, stage_files):
-        self.step = step
-        diff = res.diff() if res.changes else ""
-        self.files = len(res.changes)
-        self.hunks = sum(1 for l in diff.splitlines() if l.startswith("@@ "))
-        self.plus = sum(1 for l in diff.splitlines()
-                        if l.startswith("+") and not l.startswith("+++"))
-        self.minus = sum(1 for l in diff.splitlines()
-                         if l.startswith("-") and not l.startswith("---"))
-        self.sites = count_sites(res.before, step.gone, step)
-        self.left = count_sites(stage_files, step.gone, step)
-        self.diff = diff
-
-
-def color_enabled(stream):
-    return stream.isatty() and not os.environ.get("NO_COLOR")
-
-
-def summary_table(rows, color=False):
-    """The table printed at the end of dry-run and series."""
-    def c(code, s):
-        return f"\033[{code}m{s}\033[0m" if color else s
-    head = f"{'step':<5} {'files':>5} {'hunks':>5} {'+lines':>7} {'-lines':>7} " \
-           f"{'sites':>5} {'left':>4}  subject"
-    out = [c("1", head)]
-    tot = [0] * 6
-    for r in rows:
-        vals = (r.files, r.hunks, r.plus, r.minus, r.sites, r.left)
-        tot = [a + b for a, b in zip(tot, vals)]
-        line = (f"{r.step.number:02d}    {r.files:5d} {r.hunks:5d} {r.plus:7d} {r.minus:7d} "
-                f"{r.sites:5d} {r.left:4d}  {r.step.subject}")
-        if r.left:
-            line = c("31", line)
-        elif not r.files:
-            line = c("2", line + " (no change on this base)")
-        out.append(line)
-    out.append(c("1", f"{'all':<5} {tot[0]:5d} {tot[1]:5d} {tot[2]:7d} {tot[3]:7d} "
-                      f"{tot[4]:5d} {tot[5]:4d}  ({len(rows)} steps)"))
-    out.append("files/hunks/lines: the step's diff; sites: code lines matching the "
-               "step's gone patterns before it; left: after it (0 = all converted)")
-    return "\n".join(out)
 
 
 # --- checkpatch -----------------------------------------------------------------
@@ -274,51 +208,59 @@ class Built:
 
 
 def build(tree, series, steps, scope, work, name, email, say, on_step=None, fmt=None):
-    """Commit STEPS on TREE's base in a repository under WORK; return Built."""
+    """Commit STEPS on TREE's base in a repository under WORK; return Built.
+    ON_STEP(StepResult) is called after each step."""
     tree = pathlib.Path(tree)
     out = Built()
     out.version = treemod.kernel_version(tree)
     stage = work / "stage"
-    procs.kill_strays(stage)            # a SIGKILLed run's spatch workers
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    treemod.copy_scope(tree, stage, scope)
-    if is_git(tree):
-        treemod.refuse_dirty(tree, scope)
-        repo = make_repo(work / "repo.git", name, email, alternates=user_objects(tree))
-        out.base = git("-C", str(tree), "rev-parse", "HEAD")
-        repo.git("read-tree", out.base)
-    else:
-        repo = make_repo(work / "repo.git", name, email)
-        repo.git("add", "-A", "--", *scope, work=stage)
-        t = repo.git("write-tree")
-        out.base = repo.git("commit-tree", t, "-m",
-                            f"Linux {out.version}: {' and '.join(scope)} of {tree}")
-    out.repo = repo
-    head = out.base
-    all_files = treemod.scope_files(stage, scope)
-    for step in steps:
-        res = runner.run_step(step, stage, scope, fmt=fmt)
-        after = treemod.read_scope(stage, scope)
-        row = Row(step, res, after)
-        out.rows.append(row)
+    all_files = treemod.scope_files(tree, scope)
+    head = None
+
+    def commit_base(step=None):
+        """Before the first step: the base commit (a plain tree's is made
+        of the stage, the fresh copy of its scope)."""
+        nonlocal head
+        if out.repo is not None:
+            return
+        if is_git(tree):
+            treemod.refuse_dirty(tree, scope)
+            repo = make_repo(work / "repo.git", name, email, alternates=user_objects(tree))
+            out.base = git("-C", str(tree), "rev-parse", "HEAD")
+            repo.git("read-tree", out.base)
+        else:
+            repo = make_repo(work / "repo.git", name, email)
+            repo.git("add", "-A", "--", *scope, work=stage)
+            t = repo.git("write-tree")
+            out.base = repo.git("commit-tree", t, "-m",
+                                f"Linux {out.version}: {' and '.join(scope)} of {tree}")
+        out.repo = repo
+        head = out.base
+
+    def commit_step(res):
+        nonlocal head
+        step = res.step
+        out.rows.append(report.Row(res))
         if on_step:
-            on_step(step, res)
+            on_step(res)
         if not res.changes:
             out.skipped.append((step, skip_reason(step, all_files)))
-            continue
-        repo.git("update-index", "--add", "--remove", "--", *sorted(res.changes),
-                 work=stage)
-        t = repo.git("write-tree")
+            return
+        out.repo.git("update-index", "--add", "--remove", "--", *sorted(res.changes),
+                     work=stage)
+        t = out.repo.git("write-tree")
         msg = (f"{step.subject}\n\n{step.message.rstrip()}\n\n"
                f"Signed-off-by: {name} <{email}>\n")
-        head = repo.git("commit-tree", t, "-p", head, "-F", "-", input=msg)
-        note = notes_text(step, res)
-        repo.git("notes", "add", "-f", "-F", "-", head, input=note)
+        head = out.repo.git("commit-tree", t, "-p", head, "-F", "-", input=msg)
+        out.repo.git("notes", "add", "-f", "-F", "-", head, input=notes_text(step, res))
         out.commits.append((step, head))
+
+    runner.run_series(steps, stage, scope, src=tree, before_step=commit_base,
+                      on_step=commit_step, fmt=fmt)
+    commit_base()                       # no step at all: the base alone
     shutil.rmtree(stage, ignore_errors=True)
     branch = "refs/heads/ipm/series"
-    repo.git("update-ref", branch, head)
+    out.repo.git("update-ref", branch, head)
     return out
 
 

@@ -9,7 +9,6 @@ from .errors import ToolError, EXIT_MANIFEST
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "series.toml"
-NSTEPS = 23
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,8 +32,18 @@ class Rule:
 
     def takes(self, rel):
         """Whether the rule is given the scope file REL."""
-        return not self.paths or any(
-            rel.startswith(p) if p.endswith("/") else rel == p for p in self.paths)
+        return not self.paths or any(under(rel, p) for p in self.paths)
+
+
+def under(rel, path):
+    """Whether REL is PATH, or below PATH when it ends in '/'."""
+    return rel.startswith(path) if path.endswith("/") else rel == path
+
+
+def _relative_paths(v):
+    return isinstance(v, list) and all(
+        isinstance(d, str) and d and not d.startswith("/") and ".." not in d.split("/")
+        for d in v)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,17 +59,26 @@ class Step:
     refused: tuple = ()   # of (compiled pattern, why): a line left by the
                           # step that matches one cannot be converted, why
     gone_paths: tuple = ()  # where 'gone' is tested (default: the scope)
+    driver: tuple = ()    # the driver's files (series.toml's driver_paths)
 
     def gone_files(self, files):
         """The files of FILES (relative paths) that 'gone' is tested on."""
         if not self.gone_paths:
             return list(files)
-        return [f for f in files if any(f == p or (p.endswith("/") and f.startswith(p))
-                                        for p in self.gone_paths)]
+        return [f for f in files if any(under(f, p) for p in self.gone_paths)]
 
     @property
     def name(self):
         return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def driver_paths(self):
+        """The files of the one driver the step converts: series.toml's
+        driver_paths, else the paths its rules are confined to when each
+        rule is; empty for a step of the core or of every driver."""
+        if self.driver or not self.rules or not all(r.paths for r in self.rules):
+            return self.driver
+        return tuple(dict.fromkeys(p for r in self.rules for p in r.paths))
 
     @property
     def ready(self):
@@ -77,16 +95,37 @@ class Series:
         return self.steps[number - 1]
 
 
-def load(path=MANIFEST, root=None):
-    """Load the manifest; every problem is a ToolError naming the step."""
-    path = pathlib.Path(path)
-    root = pathlib.Path(root) if root else path.parent
+def _read(path):
     try:
-        data = tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text())
     except FileNotFoundError:
         raise ToolError(f"{path}: manifest not found", EXIT_MANIFEST)
     except tomllib.TOMLDecodeError as e:
         raise ToolError(f"{path}: {e}", EXIT_MANIFEST)
+
+
+def _scope(data, path):
+    scope = data.get("series", {}).get("scope")
+    if not isinstance(scope, list) or not scope or not all(
+            isinstance(s, str) and s and not s.startswith("/") and ".." not in s.split("/")
+            for s in scope):
+        raise ToolError(f"{path.name}: [series] scope must be a list of relative paths",
+                        EXIT_MANIFEST)
+    return tuple(scope)
+
+
+def scope(path=MANIFEST):
+    """The files and directories of a kernel tree that the series reads and
+    writes (series.toml's [series] scope), without loading the steps."""
+    path = pathlib.Path(path)
+    return _scope(_read(path), path)
+
+
+def load(path=MANIFEST, root=None):
+    """Load the manifest; every problem is a ToolError naming the step."""
+    path = pathlib.Path(path)
+    root = pathlib.Path(root) if root else path.parent
+    data = _read(path)
     series = data.get("series", {})
     raw = data.get("step", [])
     steps = []
@@ -129,13 +168,16 @@ def load(path=MANIFEST, root=None):
         if not isinstance(gone_paths, list) or not all(
                 isinstance(g, str) and g.strip() for g in gone_paths):
             raise ToolError(f"{where}: gone_paths must be a list of paths", EXIT_MANIFEST)
+        driver = s.get("driver_paths", [])
+        if not _relative_paths(driver):
+            raise ToolError(f"{where}: driver_paths must be a list of relative paths",
+                            EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
                           tuple(gone), s["message"].strip() + "\n", tuple(refused),
-                          tuple(gone_paths)))
-    if len(steps) != NSTEPS:
-        raise ToolError(f"{path.name}: {len(steps)} steps, expected {NSTEPS}", EXIT_MANIFEST)
-    return Series(series.get("title", ""), tuple(series.get("scope", [])),
-                  tuple(steps))
+                          tuple(gone_paths), tuple(driver)))
+    if not steps:
+        raise ToolError(f"{path.name}: no [[step]]", EXIT_MANIFEST)
+    return Series(series.get("title", ""), _scope(data, path), tuple(steps))
 
 
 def _rule(entry, root, where):
@@ -152,16 +194,15 @@ def _rule(entry, root, where):
             re.fullmatch(r"[A-Za-z_]\w*", k) and isinstance(v, str) for k, v in define.items()):
         raise ToolError(f"{where}: define must map names to strings", EXIT_MANIFEST)
     paths = entry.get("paths", [])
-    if not isinstance(paths, list) or not all(
-            isinstance(d, str) and d and not d.startswith("/") and ".." not in d.split("/")
-            for d in paths):
+    if not _relative_paths(paths):
         raise ToolError(f"{where}: paths must be a list of relative paths", EXIT_MANIFEST)
     return Rule(root / "cocci" / entry["file"], bool(entry.get("together")),
                 tuple(sorted(define.items())), tuple(paths))
 
 
-def parse_steps(spec, nsteps=NSTEPS):
-    """'1-6,9' -> [1, 2, 3, 4, 5, 6, 9]; '' or 'all' -> every step."""
+def parse_steps(spec, nsteps):
+    """'1-6,9' -> [1, 2, 3, 4, 5, 6, 9]; '' or 'all' -> every step of
+    the NSTEPS of the series."""
     spec = (spec or "").strip()
     if spec in ("", "all"):
         return list(range(1, nsteps + 1))

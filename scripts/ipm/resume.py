@@ -38,7 +38,6 @@ conversion's result, since the step changes nothing when its turn comes.
 
 import dataclasses
 import pathlib
-import shutil
 import tempfile
 
 from . import procs, runner, tree as treemod
@@ -107,15 +106,14 @@ def applied_prefix(tree, series, scope, say=None):
     with tempfile.TemporaryDirectory(prefix="resume.", dir=root,
                                      ignore_cleanup_errors=True) as tmp:
         stage = pathlib.Path(tmp) / "stage"
-        treemod.copy_scope(tree, stage, scope)
+        runner.restage(tree, stage, scope)
         k = 0
         for step in ready:
             if classify(step, stage, scope) == "pending":
                 break
             k = step.number
         # 2. the hand patches of steps k..1 reverse, latest first
-        shutil.rmtree(stage)
-        treemod.copy_scope(tree, stage, scope)
+        runner.restage(tree, stage, scope)
         latest = True
         for step in reversed([s for s in ready if s.number <= k and s.patches]):
             bad = next((p for p in reversed(step.patches)
@@ -124,8 +122,7 @@ def applied_prefix(tree, series, scope, say=None):
                 # neither applies nor reverses: a patch that does not fit
                 # this tree; the step is pending and the run reports it
                 k = step.number - 1
-                shutil.rmtree(stage)
-                treemod.copy_scope(tree, stage, scope)
+                runner.restage(tree, stage, scope)
             elif bad:
                 raise ToolError(
                     f"{tree}: steps {span(1, k)} look applied, but the hand patch "
@@ -138,8 +135,7 @@ def applied_prefix(tree, series, scope, say=None):
         if not any(s.patches for s in ready if s.number <= k):
             k = 0
         # 3. no later step present
-        shutil.rmtree(stage)
-        treemod.copy_scope(tree, stage, scope)
+        runner.restage(tree, stage, scope)
         for step in [s for s in ready if s.number > k]:
             if step.patches and all(adds(p.path) and patch_ok(p.path, stage, reverse=True)
                                     for p in step.patches):

@@ -4,6 +4,7 @@ import pathlib
 import re
 import re._constants as re_constants
 import re._parser as re_parser
+import shutil
 import tempfile
 import time
 
@@ -268,3 +269,53 @@ def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
                         "iommu-pages memory not converted by any rule:\n"
                         + "\n".join(pages), EXIT_FINDINGS)
     return StepResult(step, before, after, time.monotonic() - t0, commands, note)
+
+
+class Staged:
+    """What run_series did: CHANGES {rel: new bytes, None for a removed
+    file} of the whole run against the copy it started from, and COMMANDS
+    (every command the steps ran, in order: apply's commands.log).  Each
+    step's StepResult goes to the callback only: it holds the scope as the
+    step found it, which a run of every step need not keep."""
+
+    def __init__(self, changes, commands):
+        self.changes = changes
+        self.commands = commands
+
+
+def restage(src, stage, scope):
+    """Make STAGE a fresh copy of SRC's SCOPE: the spatch workers that a
+    killed run left working there are stopped, and what it held goes."""
+    stage = pathlib.Path(stage)
+    procs.kill_strays(stage)
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    treemod.copy_scope(src, stage, scope)
+
+
+def run_series(steps, stage, scope, *, src=None, on_step=None, before_step=None,
+               fmt=None, apply=None):
+    """Apply STEPS in order to STAGE, a staging copy of SCOPE; a Staged.
+
+    SRC: the tree whose scope is copied into STAGE first (see restage);
+    None: STAGE holds its copy already (bisect-check's copy of the whole
+    tree, bench's drifted copy).  BEFORE_STEP(step) is called before each
+    step, with the stage as the steps before it left it, and
+    ON_STEP(StepResult) after it; when ON_STEP returns true, the series
+    stops there.  FMT as for run_step.  APPLY(step, stage) runs a step in
+    place of run_step (bisect-check's tests).  A step that fails raises
+    its ToolError; the stage is left as it is for the caller to remove."""
+    stage = pathlib.Path(stage)
+    if src is not None:
+        restage(src, stage, scope)
+    apply = apply or (lambda step, stage: run_step(step, stage, scope, fmt=fmt))
+    before = treemod.read_scope(stage, scope)
+    commands = []
+    for step in steps:
+        if before_step:
+            before_step(step)
+        res = apply(step, stage)
+        commands.extend(res.commands)
+        if on_step and on_step(res):
+            break
+    return Staged(treemod.changes(before, treemod.read_scope(stage, scope)), commands)

@@ -73,10 +73,9 @@ from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
 
 # A missing program or package (errors.py grows this code; exit 2 before).
 EXIT_NO_TOOL = getattr(errors, "EXIT_NO_TOOL", errors.EXIT_USAGE)
-from .manifest import ROOT
+from .manifest import ROOT, scope as series_scope
 
 GUEST_INIT = ROOT / "guest" / "ipm-init.sh"
-SCOPE = kbuild.SCOPE
 DISK_BYTES = 4 << 20            # first half known content, second half scratch
 BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
 SANITIZE_TIMEOUT = 900          # the same with KASAN, DEBUG_PAGEALLOC, kmemleak
@@ -401,7 +400,7 @@ def mount_ns_available():
 
 def scope_fingerprint(tree):
     h = hashlib.sha256()
-    for rel in treemod.scope_files(tree, SCOPE):
+    for rel in treemod.scope_files(tree, series_scope()):
         h.update(str(rel).encode() + b"\0")
         h.update(hashlib.sha1((tree / rel).read_bytes()).digest())
     return h.hexdigest()
@@ -769,10 +768,11 @@ def runtime(tree, args, say):
         raise ToolError(f"--only {only}: no such scenario for "
                         f"{', '.join(a.name for a in arches)}", errors.EXIT_USAGE)
     require_tools(arches)
-    tree = treemod.validate(tree, SCOPE)
+    scope = series_scope()
+    tree = treemod.validate(tree, scope)
     kbuild.require_clean(tree)
     base_arg = getattr(args, "base", None)
-    base = (treemod.validate(base_arg, SCOPE) if base_arg
+    base = (treemod.validate(base_arg, scope) if base_arg
             else kbuild.default_base(tree, say))
     kbuild.require_clean(base)
     kernels = (("base", base), ("migrated", tree))
