@@ -15,6 +15,18 @@ def cache(tmp_path, monkeypatch):
     return c
 
 
+@pytest.fixture(autouse=True)
+def _no_stray_workers(request):
+    """After each test, the tool's processes still working in its tmp_path
+    are stopped: a run the test SIGKILLed leaves spatch -j's workers, which
+    the tool's next run on that tree would stop, but nothing runs next."""
+    yield
+    tmp = request.node.funcargs.get("tmp_path")
+    if tmp is not None:
+        from ipm import procs
+        procs.kill_strays(tmp)
+
+
 # Phase times: the seconds each kind of test took (setup, call and teardown,
 # so a session fixture that fetches or builds is counted where it first
 # runs), printed at the end of every run.  .ci/run's budget is read from
