@@ -7,8 +7,6 @@ Layout of the cache (tree.cache_root()):
   runs/     per-tree lock, journal and backups of apply runs
 """
 
-import contextlib
-import fcntl
 import glob
 import os
 import pathlib
@@ -18,7 +16,7 @@ import time
 
 from . import procs, tools
 from .errors import ToolError
-from .tree import cache_root
+from .tree import cache_root, exclusive
 
 DEFAULT = "6.12"
 
@@ -92,28 +90,12 @@ def pristine(version=DEFAULT, out=print):
     tree = root / "trees" / pkg
     if (tree / ".ipm-complete").is_file():
         return tree
-    with _waiting_lock(root / "trees" / f".{pkg}.lock", out,
-                       f"waiting for another process to fetch {pkg}"):
+    # two commands started on a cold cache fetch a base once
+    with exclusive(root / "trees" / f".{pkg}.lock",
+                   f"waiting for another process to fetch {pkg}", wait=out):
         if (tree / ".ipm-complete").is_file():
             return tree
         return _fetch_and_unpack(version, pkg, root, tree, out)
-
-
-@contextlib.contextmanager
-def _waiting_lock(path, out, waiting):
-    """An flock on PATH; if another process holds it, say WAITING and wait
-    (two commands started on a cold cache fetch a base once)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a") as f:
-        try:
-            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            out(waiting)
-            fcntl.flock(f, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _fetch_and_unpack(version, pkg, root, tree, out):

@@ -570,9 +570,11 @@ _held = {}   # lock path -> [file, depth]: a process may nest its own locks
 
 
 @contextlib.contextmanager
-def exclusive(path, busy, shared=False):
+def exclusive(path, busy, shared=False, wait=None):
     """Hold an flock on PATH, or fail at once with BUSY (exit code 4);
-    SHARED for readers: many may hold it, not while a writer does.
+    SHARED for readers: many may hold it, not while a writer does.  With
+    WAIT (a callable), a held lock is waited for instead: WAIT(BUSY) says
+    so first.
 
     Re-entrant within a process, so that a command may call another that
     takes the same lock."""
@@ -586,11 +588,18 @@ def exclusive(path, busy, shared=False):
         return
     pathlib.Path(path).parent.mkdir(parents=True, exist_ok=True)
     f = open(path, "a")
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     try:
-        fcntl.flock(f, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
-    except BlockingIOError:
+        try:
+            fcntl.flock(f, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if wait is None:
+                raise ToolError(busy, EXIT_BUSY) from None
+            wait(busy)
+            fcntl.flock(f, mode)
+    except BaseException:               # busy, or a signal while waiting
         f.close()
-        raise ToolError(busy, EXIT_BUSY)
+        raise
     _held[path] = [f, 1]
     try:
         yield
