@@ -106,9 +106,7 @@ def _read(path):
 
 def _scope(data, path):
     scope = data.get("series", {}).get("scope")
-    if not isinstance(scope, list) or not scope or not all(
-            isinstance(s, str) and s and not s.startswith("/") and ".." not in s.split("/")
-            for s in scope):
+    if not scope or not _relative_paths(scope):
         raise ToolError(f"{path.name}: [series] scope must be a list of relative paths",
                         EXIT_MANIFEST)
     return tuple(scope)

@@ -38,12 +38,11 @@ class Row:
     def __init__(self, res):
         step = self.step = res.step
         diff = res.diff() if res.changes else ""
+        lines = diff.splitlines()
         self.files = len(res.changes)
-        self.hunks = sum(1 for l in diff.splitlines() if l.startswith("@@ "))
-        self.plus = sum(1 for l in diff.splitlines()
-                        if l.startswith("+") and not l.startswith("+++"))
-        self.minus = sum(1 for l in diff.splitlines()
-                         if l.startswith("-") and not l.startswith("---"))
+        self.hunks = sum(1 for l in lines if l.startswith("@@ "))
+        self.plus = sum(1 for l in lines if l.startswith("+") and not l.startswith("+++"))
+        self.minus = sum(1 for l in lines if l.startswith("-") and not l.startswith("---"))
         after = {**res.before, **res.changes}      # a removed file: None
         self.sites = count_sites(res.before, step.gone, step)
         self.left = count_sites(after, step.gone, step)
