@@ -237,3 +237,30 @@ def wait_for(proc, text, timeout=60):
         if text in line:
             return seen
     raise AssertionError(f"never saw {text!r}; got {seen}")
+
+
+def sources(tree):
+    """The C files below TREE (not .git), path -> content."""
+    return {p: p.read_bytes() for p in pathlib.Path(tree).rglob("*.[ch]")
+            if ".git" not in p.parts}
+
+
+def wait_replaced(proc, before, timeout=60):
+    """Return as soon as PROC's swap has replaced one of the files of BEFORE
+    (a sources() snapshot): killed now, the other files are still old, as
+    long as the run pauses between files (IPM_TEST_COMMIT_DELAY).  A fixed
+    sleep after "writing" is not enough: the backup before the first file
+    can take longer than the sleep on a loaded machine."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for path, data in before.items():
+            try:
+                if path.read_bytes() != data:
+                    return
+            except FileNotFoundError:
+                return
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended (exit {proc.returncode}) "
+                                 "before it replaced a file")
+        time.sleep(0.01)
+    raise AssertionError(f"no file replaced in {timeout} s")

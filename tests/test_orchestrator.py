@@ -9,7 +9,7 @@ import time
 import pytest
 
 from faketree import (DRIVER, FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
-                      tool, tree_hash, wait_for)
+                      sources, tool, tree_hash, wait_for, wait_replaced)
 from ipm import manifest
 from ipm.errors import ToolError
 
@@ -288,10 +288,9 @@ def test_signal_during_spatch_keeps_tree(tmp_path, cache, sig):
 def test_signal_while_writing_restores_tree(tmp_path, cache, sig):
     proj = one_step_project(tmp_path)
     tree = make_tree(tmp_path / "linux")
-    before = tree_hash(tree)
-    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "2"})
-    wait_for(proc, "writing 2 file(s)")
-    time.sleep(1)   # the first file has been replaced, the second not yet
+    before, old = tree_hash(tree), sources(tree)
+    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    wait_replaced(proc, old)     # the first file, the second not yet
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
@@ -302,10 +301,9 @@ def test_signal_while_writing_restores_tree(tmp_path, cache, sig):
 def test_sigkill_while_writing_leaves_journal_and_restore_undoes_it(tmp_path, cache):
     proj = one_step_project(tmp_path)
     tree = make_tree(tmp_path / "linux")
-    before = tree_hash(tree)
-    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "2"})
-    wait_for(proc, "writing 2 file(s)")
-    time.sleep(1)
+    before, old = tree_hash(tree), sources(tree)
+    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    wait_replaced(proc, old)
     proc.kill()
     proc.communicate(timeout=60)
     assert tree_hash(tree) != before        # half written: one file replaced

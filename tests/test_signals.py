@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from faketree import make_project, make_series_tree, series_steps, tree_hash
+from faketree import (make_project, make_series_tree, series_steps, sources, tree_hash,
+                      wait_replaced)
 from ipm.errors import EXIT_INTERRUPTED
 
 PYTHON = "/usr/bin/python3"
@@ -214,11 +215,9 @@ def test_signal_while_restore_takes_the_lock(tmp_path, cache, proj, sig):
     proj, _ = proj
     tree = make_series_tree(tmp_path / "linux")
     before = tree_hash(tree)
-    apply = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.5"})
-    for line in apply.stdout:
-        if "writing" in line:
-            break
-    time.sleep(0.7)
+    old = sources(tree)
+    apply = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    wait_replaced(apply, old)
     apply.kill()
     apply.communicate()
     assert list(cache.glob("runs/*/journal.json")), "no journal to restore"

@@ -13,7 +13,7 @@ import pytest
 import test_reliability as rel
 import test_series as ts
 from faketree import (SERIES_DRIVER, make_project, make_series_tree, series_steps,
-                      tool, tree_hash, wait_for)
+                      sources, tool, tree_hash, wait_for, wait_replaced)
 from ipm import tree as treemod
 from ipm.errors import (EXIT_BUSY, EXIT_HALF, EXIT_JOURNAL, EXIT_ODD_FILE,
                         EXIT_WRITE)
@@ -43,12 +43,12 @@ def fresh(series, dest, git=False):
     return dest
 
 
-def kill_in_swap(proj, tree, after=0.5, delay=1.0):
-    """Start apply, SIGKILL it AFTER seconds into the swap (DELAY seconds
-    between two files: the first file is replaced, the others not)."""
+def kill_in_swap(proj, tree, delay=3.0):
+    """Start apply and SIGKILL it once the swap has replaced its first file
+    (DELAY seconds between two files: the others are not replaced)."""
+    before = sources(tree)
     proc = rel.start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": str(delay)})
-    wait_for(proc, "writing")
-    time.sleep(after)
+    wait_replaced(proc, before)
     proc.kill()
     proc.communicate(timeout=60)
 
