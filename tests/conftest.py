@@ -1,4 +1,5 @@
 import pathlib
+import resource
 import sys
 
 import pytest
@@ -29,12 +30,38 @@ def _no_stray_workers(request):
 
 # Phase times: the seconds each kind of test took (setup, call and teardown,
 # so a session fixture that fetches or builds is counted where it first
-# runs), printed at the end of every run.  .ci/run's budget is read from
-# these lines.
+# runs), and the CPU seconds it used with the processes it waited for (a
+# kernel build's compilers included), printed at the end of every run.
+# .ci/run's budget is read from these lines: with two workers, wall times
+# overlap and CPU times show what the two cores had to do.
 PHASES = (("runtime", "QEMU boots (marker runtime)"),
           ("kernel", "real kernel base (marker kernel)"),
           ("", "unit and fixtures"))
 _seconds = {}
+_cpu_seconds = {}
+
+
+def _cpu():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    waited = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item):
+    item.stash[_CPU_MARK] = _cpu()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item):
+    report = (yield).get_result()
+    now = _cpu()
+    report.user_properties.append(("cpu", now - item.stash[_CPU_MARK]))
+    item.stash[_CPU_MARK] = now
+
+
+_CPU_MARK = pytest.StashKey[float]()
 
 
 def pytest_collection_modifyitems(items):
@@ -54,6 +81,8 @@ def pytest_runtest_logreport(report):
     # controller of a 'pytest -n N' run, where no item is collected.
     phase = next(m for m, _ in PHASES if not m or m in report.keywords)
     _seconds[phase] = _seconds.get(phase, 0.0) + report.duration
+    cpu = sum(v for k, v in report.user_properties if k == "cpu")
+    _cpu_seconds[phase] = _cpu_seconds.get(phase, 0.0) + cpu
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -62,4 +91,5 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line("phase times:")
     for marker, label in PHASES:
         if marker in _seconds:
-            terminalreporter.write_line(f"  {label:34s} {_seconds[marker]:7.1f} s")
+            terminalreporter.write_line(f"  {label:34s} {_seconds[marker]:7.1f} s, "
+                                        f"CPU {_cpu_seconds[marker]:7.1f} s")
