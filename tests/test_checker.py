@@ -6,7 +6,6 @@ that directory).  The pristine 6.12 test compares with the list of findings
 verified by reading the kernel code."""
 
 import io
-import pathlib
 import re
 import textwrap
 

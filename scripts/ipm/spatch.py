@@ -46,11 +46,6 @@ def rule_args(rule):
     return args + ["--sp-file", str(rule.path)]
 
 
-def command(rule, files):
-    """Command line that applies RULE to FILES in place (fixture tests)."""
-    return base_args() + rule_args(rule) + ["--in-place"] + [str(f) for f in files]
-
-
 def apply(rule, cwd, files, log=None):
     """Apply RULE in place to FILES (relative to CWD), the way every run does.
 
