@@ -258,6 +258,33 @@ def test_build_dir_is_keyed_by_real_path(tmp_path, monkeypatch):
     assert "C=2" in a.make_argv("drivers/iommu/", sparse=True)
 
 
+needs_ns = pytest.mark.skipif(not kbuild.mount_ns_available(),
+                              reason="needs root and unshare (mount namespaces)")
+
+
+@needs_ns
+def test_trees_are_built_from_one_path(tmp_path, monkeypatch):
+    """Two trees give the same make command but for O=, and make sees each
+    at that path, read-only, while the host's mount point stays empty."""
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    dirs = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "which").write_text(name + "\n")
+        dirs.append(kbuild.BuildDir(tmp_path / name, kbuild.ARCHES["x86_64"]))
+    one, two = ([a for a in d.make_argv("drivers/iommu/") if not a.startswith("O=")]
+                for d in dirs)
+    assert one == two and str(dirs[0].src) in one
+    assert dirs[0].src != dirs[0].tree
+    for d, name in zip(dirs, ("one", "two")):
+        rc, _, text = d.run(["sh", "-c", f"cat {d.src}/which; touch {d.src}/x"],
+                            "test.log")
+        assert text.splitlines()[1] == name, text
+        assert rc != 0 and "Read-only file system" in text, text
+        assert not (tmp_path / name / "x").exists()
+    assert list(dirs[0].src.iterdir()) == []
+
+
 def test_prune_orphans(tmp_path, monkeypatch):
     monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
     live = tmp_path / "live"

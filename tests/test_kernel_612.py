@@ -159,13 +159,9 @@ def test_check_reports_what_later_steps_convert(work):
     assert re.search(r"old API call \(iommu_alloc_page_node\)", text)
 
 
-def test_verify_passes(work):
-    p = tool("verify", work)
-    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
-    assert "FAIL" not in p.stdout
-
-
 def test_every_ready_step_builds(base):
+    # before verify: verify's builds of the base and of the migrated tree
+    # then find the objects of bisect-check's first and last build in ccache
     p = tool("bisect-check", base)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr
     for n in range(1, READY + 1):
@@ -173,6 +169,12 @@ def test_every_ready_step_builds(base):
             continue
         for arch in ("x86_64", "arm64"):
             assert re.search(rf"^\s*{arch}\s+step{n:02d}\s+PASS", p.stdout, re.M), arch
+
+
+def test_verify_passes(work):
+    p = tool("verify", work)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+    assert "FAIL" not in p.stdout
 
 
 OLD_API = re.compile(r"\b(__iommu_(alloc|free)_(pages|account)|iommu_alloc_pages?(_node)?|"

@@ -16,7 +16,13 @@ bisect_check(tree, steps, scope, say, arch)
 
 Builds are out of tree, O=<cache>/builds/<key>-<arch>, KEY derived from the
 tree's real path, so the kernel tree is never written and a second run only
-rebuilds what changed.  Make decides by modification times; files of the
+rebuilds what changed.  Compiles go through ccache (<cache>/ccache), and
+as root each make runs in a private mount namespace with the tree
+bind-mounted read-only at <cache>/builds/.src (in_mount_ns): the compile
+commands do not depend on where a tree is, so whatever one tree compiled,
+another with the same content finds in ccache (verify of the migrated tree
+after bisect-check's last step; the base's baseline after its first build;
+bisect-check again, which rebuilds the same steps every time).  Make decides by modification times; files of the
 scope that changed content but are not newer than the last build (a
 'restore', a fresh 'cp -a' to the same path) have their objects removed
 first, because make cannot see those changes.  Changes outside the scope are
@@ -104,7 +110,7 @@ HEADERS = (("gelf.h", "libelf-dev"), ("openssl/evp.h", "libssl-dev"))
 
 def require_tools(arches, sparse=True):
     """One-line ToolError naming the Debian package of the first missing tool."""
-    progs = ["make", "gcc", "flex", "bison", "bc"]
+    progs = ["make", "gcc", "flex", "bison", "bc", "ccache"]
     progs += [a.cc for a in arches if a.cross]
     if sparse:
         progs.append("sparse")
@@ -284,6 +290,45 @@ def make_env():
     return env
 
 
+_ns_ok = None
+
+
+def mount_ns_available():
+    """Can we bind-mount in a private mount namespace (root, unshare)?"""
+    global _ns_ok
+    if _ns_ok is None:
+        _ns_ok = False
+        if shutil.which("unshare") and os.geteuid() == 0:
+            p = procs.run(["unshare", "--mount", "--propagation", "private",
+                           "true"], capture_output=True)
+            _ns_ok = p.returncode == 0
+    return _ns_ok
+
+
+def in_mount_ns(tree, src, argv):
+    """ARGV run in a private mount namespace where TREE is bind-mounted
+    read-only at SRC (an empty directory): kernel builds of different
+    trees from one path give the same compile commands, so ccache serves
+    one tree what another compiled from the same content."""
+    script = ('mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" '
+              '&& shift 2 && exec "$@"')
+    return ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+            script, "sh", str(tree), str(src), *map(str, argv)]
+
+
+def ccache_env(env, basedir=None):
+    """ENV with the settings of the ccache that every kernel build of the
+    tool compiles through (<cache>/ccache).  BASEDIR: absolute paths below
+    it are rewritten relative to the build directory, and the build
+    directory is left out of the hash (runtime's bind-mounted builds)."""
+    env.update(CCACHE_DIR=str(treemod.cache_root() / "ccache"),
+               CCACHE_MAXSIZE=env.get("CCACHE_MAXSIZE", "5G"),
+               CCACHE_COMPILERCHECK="content")
+    if basedir:
+        env.update(CCACHE_BASEDIR=str(basedir), CCACHE_NOHASHDIR="1")
+    return env
+
+
 @contextlib.contextmanager
 def _lock(path):
     with treemod.exclusive(path, f"{path}: another build is using this build "
@@ -336,6 +381,11 @@ class BuildDir:
         self.key = tree_key(self.tree)
         self.path = treemod.cache_root() / "builds" / f"{self.key}-{arch.name}"
         self.lockfile = self.path.with_name(self.path.name + ".lock")
+        # The path make sees the tree at (see in_mount_ns): one for every
+        # tree, beside the build directories, so that the paths ccache
+        # makes relative to a build directory are the same for all.
+        self.src = (self.path.parent / ".src" if mount_ns_available()
+                    else self.tree)
 
     @contextlib.contextmanager
     def locked(self):
@@ -345,9 +395,10 @@ class BuildDir:
 
     # -- make ---------------------------------------------------------------
     def make_argv(self, *targets, sparse=False):
-        argv = ["make", "-C", str(self.tree), f"O={self.path}",
+        argv = ["make", "-C", str(self.src), f"O={self.path}",
                 f"ARCH={self.arch.make_arch}", f"-j{_jobs()}",
-                "--output-sync=target"]
+                "--output-sync=target", f"CC=ccache {self.arch.cross}gcc",
+                "HOSTCC=ccache gcc"]
         if self.arch.cross:
             argv.append(f"CROSS_COMPILE={self.arch.cross}")
         argv.append(f"KCFLAGS={KCFLAGS}")
@@ -365,8 +416,15 @@ class BuildDir:
             start = f.tell()
             f.write("$ " + " ".join(argv) + "\n")
             f.flush()
+            env = make_env()
+            if self.src != self.tree:
+                self.src.mkdir(parents=True, exist_ok=True)
+                argv = in_mount_ns(self.tree, self.src, argv)
+                ccache_env(env, basedir=treemod.cache_root())
+            else:
+                ccache_env(env)
             p = procs.run(argv, stdout=f, stderr=subprocess.STDOUT,
-                          cwd=cwd, env=make_env(), stdin=subprocess.DEVNULL)
+                          cwd=cwd, env=env, stdin=subprocess.DEVNULL)
         with open(log, errors="replace") as f:
             f.seek(start)
             text = f.read()
@@ -463,7 +521,7 @@ class BuildDir:
         if fresh:
             steps = [
                 (self.make_argv(self.arch.defconfig), None),
-                ([str(self.tree / "scripts" / "kconfig" / "merge_config.sh"),
+                ([str(self.src / "scripts" / "kconfig" / "merge_config.sh"),
                   "-m", "-O", str(self.path), str(config),
                   str(self.arch.fragment)], self.path),
                 (self.make_argv("olddefconfig"), None),
@@ -474,7 +532,7 @@ class BuildDir:
                 if rc != 0:
                     return Result(False, time.monotonic() - t0,
                                   f"'{' '.join(argv[:1] + argv[-1:])}' failed",
-                                  excerpt(text, self.tree),
+                                  excerpt(text, self.src),
                                   self.path / "ipm-config.log")
         wanted = self.fragment_wanted()
         bad = config_mismatches(wanted, parse_config(config.read_text()))
@@ -494,17 +552,17 @@ class BuildDir:
         log = self.path / logname
         if rc != 0:
             return Result(False, secs, f"make {TARGET} KCFLAGS={KCFLAGS} failed",
-                          excerpt(text, self.tree), log)
+                          excerpt(text, self.src), log)
         return Result(True, secs, f"{TARGET} KCFLAGS={KCFLAGS}", (), log)
 
     def sparse(self, logname="ipm-sparse.log"):
         """make C=2 drivers/iommu/; (Result, [Warning])."""
         rc, secs, text = self.run(self.make_argv(TARGET, sparse=True), logname)
         log = self.path / logname
-        warnings = parse_sparse(text, self.tree, self.path)
+        warnings = parse_sparse(text, self.src, self.path)
         if rc != 0:
             return Result(False, secs, "make C=2 failed",
-                          excerpt(text, self.tree), log), warnings
+                          excerpt(text, self.src), log), warnings
         return Result(True, secs, "", (), log), warnings
 
 

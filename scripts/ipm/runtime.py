@@ -32,9 +32,10 @@ runtime(tree, args, say)
 Builds: 'make tinyconfig' + kconfig/runtime-ARCH.config (merge_config.sh -m,
 olddefconfig; every option of the fragment must stick), out of tree in
 <cache>/runtime/obj/<key>-ARCH, compiled through Debian's ccache
-(CCACHE_DIR=<cache>/ccache).  So that the base and the migrated tree share
-cached objects, each build runs in a private mount namespace where the
-tree is bind-mounted read-only at the same path, <cache>/runtime/src, and
+(CCACHE_DIR=<cache>/ccache, shared with verify and bisect-check).  So
+that the base and the migrated tree share cached objects, each build runs
+in a private mount namespace where the tree is bind-mounted read-only at
+the same path, <cache>/runtime/src (kbuild.in_mount_ns), and
 CCACHE_BASEDIR/hash_dir=false make the compile commands identical; where
 mount namespaces are not available (not root), the tree is built from its
 own path and only rebuilds of the same tree hit the cache.
@@ -70,9 +71,6 @@ import time
 
 from . import errors, kbuild, procs, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
-
-# A missing program or package (errors.py grows this code; exit 2 before).
-EXIT_NO_TOOL = getattr(errors, "EXIT_NO_TOOL", errors.EXIT_USAGE)
 from .manifest import ROOT, scope as series_scope
 
 GUEST_INIT = ROOT / "guest" / "ipm-init.sh"
@@ -85,7 +83,6 @@ BUILD_STATE = "ipm-runtime-state.json"
 tools.PACKAGE.update({
     "qemu-system-x86_64": "qemu-system-x86",
     "qemu-system-aarch64": "qemu-system-arm",
-    "ccache": "ccache",
     "busybox": "busybox-static",
     "unshare": "util-linux",
 })
@@ -337,11 +334,12 @@ def busybox_for(arch, say):
         if p.returncode != 0:
             err = (p.stderr or p.stdout).strip().splitlines()
             raise ToolError(f"{' '.join(argv[:1] + argv[-2:])} failed: "
-                            f"{err[-1] if err else p.returncode}", EXIT_NO_TOOL)
+                            f"{err[-1] if err else p.returncode}",
+                            errors.EXIT_NO_TOOL)
     debs = sorted((apt / "debs").glob("busybox-static_*.deb"))
     if not debs:
         raise ToolError("apt-get download busybox-static produced no .deb",
-                        EXIT_NO_TOOL)
+                        errors.EXIT_NO_TOOL)
     tmp = d.with_name(d.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     procs.run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)], check=True)
@@ -383,21 +381,6 @@ def make_disk(path):
 
 # --- building ----------------------------------------------------------------
 
-_ns_ok = None
-
-
-def mount_ns_available():
-    """Can we bind-mount in a private mount namespace (root, unshare)?"""
-    global _ns_ok
-    if _ns_ok is None:
-        _ns_ok = False
-        if shutil.which("unshare") and os.geteuid() == 0:
-            p = procs.run(["unshare", "--mount", "--propagation", "private",
-                           "true"], capture_output=True)
-            _ns_ok = p.returncode == 0
-    return _ns_ok
-
-
 def scope_fingerprint(tree):
     h = hashlib.sha256()
     for rel in treemod.scope_files(tree, series_scope()):
@@ -420,14 +403,6 @@ def obj_dir(tree, arch, sanitize=False):
     plain runtime kernels are never rebuilt by it (nor it by them)."""
     name = f"{kbuild.tree_key(tree)}-{arch.name}" + ("-sanitize" if sanitize else "")
     return root() / "obj" / name
-
-
-def ccache_env(env):
-    env.update(CCACHE_DIR=str(root() / "ccache"),
-               CCACHE_BASEDIR=str(treemod.cache_root()),
-               CCACHE_NOHASHDIR="1", CCACHE_MAXSIZE=env.get("CCACHE_MAXSIZE", "5G"),
-               CCACHE_COMPILERCHECK="content")
-    return env
 
 
 @dataclasses.dataclass
@@ -456,7 +431,7 @@ def _build(tree, arch, obj, say, label, sanitize=False):
     fp = hashlib.sha256(json.dumps(
         [scope_fingerprint(tree), [f.read_text() for f in frags],
          treemod.kernel_version(tree), arch.cross,
-         mount_ns_available()]).encode()).hexdigest()
+         kbuild.mount_ns_available()]).encode()).hexdigest()
     state = obj / BUILD_STATE
     try:
         old = json.loads(state.read_text())
@@ -469,7 +444,7 @@ def _build(tree, arch, obj, say, label, sanitize=False):
         shutil.rmtree(obj)
     obj.mkdir(parents=True, exist_ok=True)
     log = obj / "ipm-build.log"
-    use_ns = mount_ns_available()
+    use_ns = kbuild.mount_ns_available()
     src = root() / "src" if use_ns else tree
     if use_ns:
         src.mkdir(parents=True, exist_ok=True)
@@ -487,14 +462,12 @@ def _build(tree, arch, obj, say, label, sanitize=False):
                   make + ["olddefconfig"]]
     steps.append(["nice", "-n", "10"] + make + [f"-j{jobs}", pathlib.Path(arch.image).name])
     script = "set -e\n"
-    if use_ns:
-        script += (f'mount --bind "{tree}" "{src}"\n'
-                   f'mount -o remount,bind,ro "{src}"\n')
     for argv in steps:
         script += " ".join(_sh(a) for a in argv) + "\n"
-    argv = (["unshare", "--mount", "--propagation", "private", "sh", "-c", script]
-            if use_ns else ["sh", "-c", script])
-    env = ccache_env(kbuild.make_env())
+    argv = ["sh", "-c", script]
+    if use_ns:
+        argv = kbuild.in_mount_ns(tree, src, argv)
+    env = kbuild.ccache_env(kbuild.make_env(), basedir=treemod.cache_root())
     with open(log, "w") as f:
         rc = run_group(argv, stdout=f, env=env)
     secs = time.monotonic() - t0
@@ -781,7 +754,7 @@ def runtime(tree, args, say):
     say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) against base {base}"
         + (" (sanitizer variant: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, "
            "io-pgtable self-tests)" if sanitize else "")
-        + ("" if mount_ns_available() else
+        + ("" if kbuild.mount_ns_available() else
            " (no mount namespace: base and migrated objects are not shared)"))
     bench = {"tree": str(tree), "base": str(base), "when": time.time(),
              "sanitize": sanitize, "build": {}, "boot": {}}

@@ -21,6 +21,7 @@ PACKAGE = {
     "x86_64-linux-gnu-gcc": "gcc-x86-64-linux-gnu",
     "tar": "tar",
     "cp": "coreutils",
+    "ccache": "ccache",
 }
 
 
