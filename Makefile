@@ -105,11 +105,13 @@ bisect-check:
 # Boot the migrated and the base kernel under QEMU with an emulated IOMMU
 # (scripts/ipm/runtime.py); ARCHES as for verify.  SANITIZE=1: the
 # sanitizer variant (KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, io-pgtable
-# self-tests); ONLY=intel,...: only the scenarios naming one of these.
+# self-tests); ONLY=intel,...: only the scenarios naming one of these;
+# NO_BASE=1: the migrated kernel alone, no base kernel to compare with.
 runtime: deps
 	$(need_kernel)
 	@$(TOOL) runtime --arch "$$IPM_ARCHES" $(base_opt) \
 		$(if $(filter-out 0,$(value SANITIZE)),--sanitize) --only "$$IPM_ONLY" \
+		$(if $(filter-out 0,$(value NO_BASE)),--no-base) \
 		-- "$$IPM_KERNEL"
 
 fetch:

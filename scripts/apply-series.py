@@ -407,8 +407,12 @@ def parser():
     s.set_defaults(fn=cmd_bisect_check)
     s = sub.add_parser("runtime")
     s.add_argument("kernel")
-    s.add_argument("--base", help="unmigrated tree to boot beside it "
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--base", help="unmigrated tree to boot beside it "
                    "(default: the cached linux-source of the same version)")
+    g.add_argument("--no-base", action="store_true",
+                   help="build and boot KERNEL only: each boot's own verdict, "
+                   "no base kernel to compare with (quicker)")
     s.add_argument("--arch", default="x86_64,arm64")
     s.add_argument("--sanitize", action="store_true",
                    help="the sanitizer variant: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, "

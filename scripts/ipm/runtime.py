@@ -27,7 +27,9 @@ runtime(tree, args, say)
 
   Then base and migrated are compared scenario by scenario: the guest's
   results (I/O verdicts, domain types, states) must be identical; the
-  page figures of both are printed side by side.
+  page figures of both are printed side by side.  With --no-base only
+  TREE's kernel is built and booted: each boot's own verdict, no
+  comparison.
 
 Builds: 'make tinyconfig' + kconfig/runtime-ARCH.config (merge_config.sh -m,
 olddefconfig; every option of the fragment must stick), out of tree in
@@ -745,13 +747,18 @@ def runtime(tree, args, say):
     tree = treemod.validate(tree, scope)
     kbuild.require_clean(tree)
     base_arg = getattr(args, "base", None)
-    base = (treemod.validate(base_arg, scope) if base_arg
-            else kbuild.default_base(tree, say))
-    kbuild.require_clean(base)
-    kernels = (("base", base), ("migrated", tree))
+    if getattr(args, "no_base", False):
+        base = None
+        kernels = (("migrated", tree),)
+    else:
+        base = (treemod.validate(base_arg, scope) if base_arg
+                else kbuild.default_base(tree, say))
+        kbuild.require_clean(base)
+        kernels = (("base", base), ("migrated", tree))
     prune_orphans(say)
     logdir = root() / "logs" / (kbuild.tree_key(tree) + ("-sanitize" if sanitize else ""))
-    say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) against base {base}"
+    say(f"runtime {tree} (Linux {treemod.kernel_version(tree)}) "
+        + (f"against base {base}" if base else "alone (--no-base)")
         + (" (sanitizer variant: KASAN, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak, "
            "io-pgtable self-tests)" if sanitize else "")
         + ("" if kbuild.mount_ns_available() else
