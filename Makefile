@@ -144,9 +144,10 @@ test-fast: deps
 	$(PYTHON) -m pytest -q -m 'not kernel' tests
 
 # What CI runs: unit and fixture tests, the end-to-end runs on the real
-# 6.12 base, and one QEMU scenario per architecture (tests/test_runtime.py,
-# marker 'runtime').  Not the other QEMU scenarios (marker 'full') nor the
-# sanitizer kernels (marker 'sanitize'): make test-full runs those too.
+# 6.12 base, and one QEMU scenario per architecture on the migrated kernel
+# alone (tests/test_runtime.py, marker 'runtime').  Not the other QEMU
+# scenarios and the base kernels (marker 'full') nor the sanitizer kernels
+# (marker 'sanitize'): make test-full runs those too.
 test: deps
 	$(PYTHON) -m pytest -q -n $(TEST_JOBS) --dist loadfile \
 		-m 'not full and not sanitize' $(PYTEST_ARGS) tests
