@@ -70,14 +70,12 @@ mentions iommu-pages memory flags every struct page use in it, member keys
 are per file and by name (two structs of one file with a member of the same
 name share it), and code disabled by #if is scanned as if enabled.
 
-Printing only the findings: IPM_CHECK_FINDINGS_ONLY=1 in the environment,
-main(..., findings_only=True), or `python3 -m ipm.checker KERNEL
---findings-only` from scripts/.
+Printing only the findings: main(..., findings_only=True), or
+`python3 -m ipm.checker KERNEL --findings-only` from scripts/.
 """
 
 import dataclasses
 import fnmatch
-import os
 import pathlib
 import re
 import time
@@ -943,11 +941,9 @@ def unconverted_reason(tree, scope, finding):
     return f"no rule converts this use of {finding.what} on iommu-pages memory"
 
 
-def main(tree, scope, say, findings_only=None):
+def main(tree, scope, say, findings_only=False):
     """Print the report; EXIT_FINDINGS if anything remains, else EXIT_OK.
-    FINDINGS_ONLY (default: $IPM_CHECK_FINDINGS_ONLY) hides the allowed list."""
-    if findings_only is None:
-        findings_only = os.environ.get("IPM_CHECK_FINDINGS_ONLY", "") not in ("", "0")
+    FINDINGS_ONLY hides the allowed list."""
     t0 = time.monotonic()
     findings, allowed, nfiles = scan(tree, scope)
     if findings:
@@ -984,4 +980,4 @@ if __name__ == "__main__":
     ap.add_argument("--findings-only", action="store_true")
     a = ap.parse_args()
     from .manifest import scope
-    sys.exit(main(pathlib.Path(a.kernel), scope(), print, a.findings_only or None))
+    sys.exit(main(pathlib.Path(a.kernel), scope(), print, a.findings_only))
