@@ -1,16 +1,14 @@
 """Build verification (scripts/ipm/kbuild.py): the pure parts, the bisect
-loop with a fake step list and builder, and (IPM_SLOW=1 only) a real
+loop with a fake step list and builder, and (make test-full only) a real
 verify of the pristine 6.12 tree against itself."""
 
 import fcntl
-import os
-import pathlib
 import shutil
 import types
 
 import pytest
 
-from ipm import kbuild, tree as treemod
+from ipm import bases, kbuild, tree as treemod
 from ipm.errors import ToolError, EXIT_NO_TOOL
 
 SRC = "/k/linux"
@@ -402,19 +400,13 @@ def test_bisect_base_that_does_not_build(tmp_path, monkeypatch):
 
 # --- the real thing (slow) -------------------------------------------------
 
-PRISTINE = pathlib.Path(os.environ.get(
-    "IPM_PRISTINE",
-    "/root/.cache/iommu-pages-migrate/trees/linux-source-6.12"))
-
-
-@pytest.mark.skipif(os.environ.get("IPM_SLOW") != "1",
-                    reason="builds a kernel subtree: set IPM_SLOW=1")
+@pytest.mark.kernel
+@pytest.mark.full
 def test_pristine_tree_verifies_against_itself():
-    if not (PRISTINE / "Makefile").is_file():
-        pytest.skip(f"no pristine tree at {PRISTINE}")
+    pristine = bases.pristine("6.12", print)
     out = []
-    args = types.SimpleNamespace(base=str(PRISTINE), arch="x86_64,arm64")
-    rc = kbuild.verify(PRISTINE, args, out.append)
+    args = types.SimpleNamespace(base=str(pristine), arch="x86_64,arm64")
+    rc = kbuild.verify(pristine, args, out.append)
     text = "\n".join(out)
     assert rc == 0, text
     for arch in ("x86_64", "arm64"):
