@@ -30,7 +30,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from faketree import make_project, make_series_tree, series_steps, tree_hash  # noqa: E402
+from faketree import (make_project, make_series_tree, series_steps, tool_argv,  # noqa: E402
+                      tree_hash)
 from ipm import manifest  # noqa: E402
 
 PYTHON = "/usr/bin/python3"
@@ -108,11 +109,9 @@ class Loop:
         else:
             sig = rnd.choice([signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
         delay = 0.15 if in_swap else 0.0
-        env = dict(self.env, IPM_TEST_COMMIT_DELAY=str(delay))
-        proc = subprocess.Popen([PYTHON, str(self.proj / "scripts" / "apply-series.py"),
-                                 "apply", str(self.tree)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen(tool_argv(self.proj, "apply", self.tree, pause=delay),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env=self.env, start_new_session=True)
         seen = ""
         if in_swap:
             for line in proc.stdout:

@@ -239,6 +239,14 @@ def wait_for(proc, text, timeout=60):
     raise AssertionError(f"never saw {text!r}; got {seen}")
 
 
+def tool_argv(project, *args, pause=None):
+    """The command line of PROJECT's apply-series.py with ARGS; PAUSE
+    seconds between two files of its swap (tests/pause_swap.py)."""
+    script = str(pathlib.Path(project) / "scripts" / "apply-series.py")
+    launcher = [str(ROOT / "tests" / "pause_swap.py"), str(pause)] if pause else []
+    return ["/usr/bin/python3", *launcher, script, *map(str, args)]
+
+
 def sources(tree):
     """The C files below TREE (not .git), path -> content."""
     return {p: p.read_bytes() for p in pathlib.Path(tree).rglob("*.[ch]")
@@ -248,7 +256,7 @@ def sources(tree):
 def wait_replaced(proc, before, timeout=60):
     """Return as soon as PROC's swap has replaced one of the files of BEFORE
     (a sources() snapshot): killed now, the other files are still old, as
-    long as the run pauses between files (IPM_TEST_COMMIT_DELAY).  A fixed
+    long as the run pauses between files (tool_argv's PAUSE).  A fixed
     sleep after "writing" is not enough: the backup before the first file
     can take longer than the sleep on a loaded machine."""
     deadline = time.monotonic() + timeout

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from faketree import (DRIVER, FREE_PAGE_RULE, SLEEPY_RULE, make_project, make_tree,
-                      sources, tool, tree_hash, wait_for, wait_replaced)
+                      sources, tool, tool_argv, tree_hash, wait_for, wait_replaced)
 from ipm import manifest
 from ipm.errors import ToolError
 
@@ -258,10 +258,9 @@ def test_naming_a_planned_step_is_an_error(tmp_path, cache):
 
 # --- interruption ----------------------------------------------------------------
 
-def start(proj, *args, env=None):
+def start(proj, *args, env=None, pause=None):
     e = dict(os.environ, **(env or {}))
-    return subprocess.Popen(["/usr/bin/python3", str(proj / "scripts" / "apply-series.py"),
-                             *map(str, args)], stdout=subprocess.PIPE,
+    return subprocess.Popen(tool_argv(proj, *args, pause=pause), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=e)
 
 
@@ -289,7 +288,7 @@ def test_signal_while_writing_restores_tree(tmp_path, cache, sig):
     proj = one_step_project(tmp_path)
     tree = make_tree(tmp_path / "linux")
     before, old = tree_hash(tree), sources(tree)
-    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    proc = start(proj, "apply", tree, pause=3)
     wait_replaced(proc, old)     # the first file, the second not yet
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
@@ -302,7 +301,7 @@ def test_sigkill_while_writing_leaves_journal_and_restore_undoes_it(tmp_path, ca
     proj = one_step_project(tmp_path)
     tree = make_tree(tmp_path / "linux")
     before, old = tree_hash(tree), sources(tree)
-    proc = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    proc = start(proj, "apply", tree, pause=3)
     wait_replaced(proc, old)
     proc.kill()
     proc.communicate(timeout=60)

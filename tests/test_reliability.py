@@ -20,7 +20,7 @@ import pytest
 
 from conftest import ROOT
 from faketree import (FREE_PAGE_RULE, make_project, make_series_tree,
-                      make_tree, series_steps, tool, tree_hash,
+                      make_tree, series_steps, tool, tool_argv, tree_hash,
                       wait_for)
 from ipm import errors
 from ipm.errors import (EXIT_BUSY, EXIT_DIRTY, EXIT_FINDINGS, EXIT_INTERRUPTED,
@@ -358,10 +358,9 @@ def test_unparsable_function_fails_the_step(tmp_path, cache):
 
 # --- concurrency --------------------------------------------------------------------
 
-def start(proj, *args, env=None):
+def start(proj, *args, env=None, pause=None):
     e = dict(os.environ, **(env or {}))
-    return subprocess.Popen([PYTHON, str(proj / "scripts" / "apply-series.py"),
-                             *map(str, args)], stdout=subprocess.PIPE,
+    return subprocess.Popen(tool_argv(proj, *args, pause=pause), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=e,
                             start_new_session=True)
 
@@ -374,7 +373,7 @@ def test_second_run_is_refused_and_first_completes(tmp_path, cache, series, when
     swaps files in: refused in one line, exit 4; the first completes."""
     proj = series[0]
     tree = fresh(series, tmp_path / "linux")
-    first = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.3"})
+    first = start(proj, "apply", tree, pause=0.3)
     wait_for(first, when)
     for cmd in ("apply", "restore"):
         p = tool(proj, cmd, tree)
@@ -387,7 +386,7 @@ def test_second_run_is_refused_and_first_completes(tmp_path, cache, series, when
 def test_two_runs_started_together(tmp_path, cache, series):
     proj = series[0]
     tree = fresh(series, tmp_path / "linux")
-    runs = [start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "0.1"})
+    runs = [start(proj, "apply", tree, pause=0.1)
             for _ in range(2)]
     outputs = [r.communicate(timeout=60) for r in runs]
     done = [(r.returncode, out, err) for r, (out, err) in zip(runs, outputs)]
@@ -445,8 +444,7 @@ def test_signals_at_random_moments(tmp_path, cache, series):
         else:
             sig = rnd.choice([signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
         delay = 0.15 if in_swap else 0.0
-        env = {"IPM_TEST_COMMIT_DELAY": str(delay)} if delay else {}
-        proc = start(proj, "apply", tree, env=env)
+        proc = start(proj, "apply", tree, pause=delay)
         seen = []
         if in_swap:
             seen = wait_for(proc, "writing")

@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from faketree import (make_project, make_series_tree, series_steps, sources, tree_hash,
-                      wait_replaced)
+from faketree import (make_project, make_series_tree, series_steps, sources, tool_argv,
+                      tree_hash, wait_replaced)
 from ipm.errors import EXIT_INTERRUPTED
 
 PYTHON = "/usr/bin/python3"
@@ -72,10 +72,9 @@ def proj(tmp_path_factory):
     return p, fake
 
 
-def start(proj, *args, env=None):
+def start(proj, *args, env=None, pause=None):
     e = dict(os.environ, **(env or {}))
-    return subprocess.Popen([PYTHON, str(proj / "scripts" / "apply-series.py"),
-                             *map(str, args)], stdout=subprocess.PIPE,
+    return subprocess.Popen(tool_argv(proj, *args, pause=pause), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=e,
                             start_new_session=True)
 
@@ -216,7 +215,7 @@ def test_signal_while_restore_takes_the_lock(tmp_path, cache, proj, sig):
     tree = make_series_tree(tmp_path / "linux")
     before = tree_hash(tree)
     old = sources(tree)
-    apply = start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "3"})
+    apply = start(proj, "apply", tree, pause=3)
     wait_replaced(apply, old)
     apply.kill()
     apply.communicate()

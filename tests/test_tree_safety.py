@@ -47,7 +47,7 @@ def kill_in_swap(proj, tree, delay=3.0):
     """Start apply and SIGKILL it once the swap has replaced its first file
     (DELAY seconds between two files: the others are not replaced)."""
     before = sources(tree)
-    proc = rel.start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": str(delay)})
+    proc = rel.start(proj, "apply", tree, pause=delay)
     wait_replaced(proc, before)
     proc.kill()
     proc.communicate(timeout=60)
@@ -182,7 +182,7 @@ def test_readers_refuse_while_the_swap_runs(tmp_path, cache, series):
     tree = fresh(series, tmp_path / "linux")
     # a pause between the files of the swap, long enough for the five
     # readers even on a loaded machine
-    first = rel.start(proj, "apply", tree, env={"IPM_TEST_COMMIT_DELAY": "4"})
+    first = rel.start(proj, "apply", tree, pause=4)
     wait_for(first, "writing")
     for argv in (["dry-run"], ["series"], ["check"], ["verify"], ["bisect-check"]):
         p = tool(proj, *argv, tree)

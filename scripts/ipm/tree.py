@@ -21,7 +21,6 @@ import re
 import shutil
 import signal
 import tempfile
-import time
 
 from . import procs, tools
 from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
@@ -29,9 +28,10 @@ from .errors import (ToolError, Interrupted, EXIT_DIRTY, EXIT_BUSY,
                      EXIT_READ_ONLY, EXIT_WRITE, EXIT_ODD_FILE)
 
 TMP_SUFFIX = ".ipm-new"
-# Fault injection for the interruption tests only: a pause after each file
-# is replaced, so that a signal can land in the middle of the swap.
-_COMMIT_DELAY = float(os.environ.get("IPM_TEST_COMMIT_DELAY") or 0)
+# Called between two files of the swap, signals unblocked (None: nothing).
+# The interruption tests set it, through tests/pause_swap.py, to a pause
+# long enough for a signal to land in the middle of the swap.
+between_files = None
 
 
 def cache_root():
@@ -349,8 +349,8 @@ class RunDir:
                     _replace(target, data, _meta(target) if target.exists() else None)
                 if i < len(items) - 1:
                     signal.pthread_sigmask(signal.SIG_SETMASK, old)
-                    if _COMMIT_DELAY:
-                        time.sleep(_COMMIT_DELAY)
+                    if between_files:
+                        between_files()
                     signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
             self._finish()
         except BaseException as exc:
