@@ -301,7 +301,7 @@ def floor_section(series, base, results, rows, data):
 # --- check -------------------------------------------------------------------
 
 # Names whose presence makes a file worth checking: the old and the new
-# iommu-pages API and the free-list type (checker.py's seeds).
+# iommu-pages API and the free-list type (the checker's seeds, dataflow.py).
 API_NAMES = sorted(set(checker.OLD_NAMES) | set(checker.ALLOCATORS) | set(checker.SINKS)
                    | {"iommu_pages_list", "iommu_iotlb_gather"})
 
