@@ -26,10 +26,10 @@ import time
 from . import csrc
 from .dataflow import (ALLOCATORS, CONVERSIONS, CORE, LAYOUT, LIST_ADD,
                        LIST_SPLICE, OLD_NAMES, PAGE_CALLS, PAGE_RESULT, SINKS,
-                       CONSTANT, Facts, FileCheck, tree_facts)
+                       CONSTANT, Allowed, Facts, FileCheck, Finding, tree_facts)
 from .errors import EXIT_OK, EXIT_FINDINGS
-from .findings import (ALLOWED_FILE, ROOT, Allowed, Finding, Rule, check_file,
-                       files_in_scope, load_rules, scan, struct_page_findings)
+from .findings import (ALLOWED_FILE, ROOT, Rule, check_file, files_in_scope,
+                       load_rules, scan, struct_page_findings)
 
 __all__ = [
     "ROOT", "ALLOWED_FILE", "CORE", "OLD_NAMES", "ALLOCATORS", "SINKS",

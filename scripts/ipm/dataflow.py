@@ -2,8 +2,8 @@
 
 FileCheck runs per file: it tracks, by a textual dataflow, which storage
 holds iommu-pages memory or names a free list of it, then reports old API
-names, struct page uses and list_head free lists as findings.Finding and
-findings.Allowed.  This module stays above 500 lines because FileCheck is one
+names, struct page uses and list_head free lists as Finding and Allowed
+records (defined here; findings.py gathers them).  This module stays above 500 lines because FileCheck is one
 class whose key, dataflow and report methods share the state of one pass.
 
 The heuristic ("came from iommu-pages"), per file, no cross-file flow:
@@ -106,6 +106,34 @@ LAYOUT = frozenset({"sizeof", "offsetof", "static_assert", "_Static_assert",
 CONSTANT = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 _INCLUDES_PAGES = re.compile(r'^\s*#\s*include\s*"(?:\.\./)*iommu-pages\.h"', re.M)
 _ASSIGN = frozenset({"=", "+=", "-=", "|=", "&=", "^=", "<<=", ">>="})
+
+
+# The records FileCheck emits (findings.py reports them).
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    function: str
+    kind: str           # 'old-api' | 'struct-page' | 'free-list'
+    what: str           # the name or use, e.g. 'iommu_free_page', '->lru'
+    detail: str         # the human text
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.function}: {self.detail}"
+
+
+@dataclasses.dataclass(frozen=True, order=True)
+class Allowed:
+    path: str
+    line: int
+    function: str
+    what: str
+    reason: str
+    curated: bool
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.function}: {self.what}: {self.reason}"
 
 
 # ---------------------------------------------------------------------------
@@ -479,12 +507,10 @@ class FileCheck:
 
     # -- reports --------------------------------------------------------------
     def find(self, seg, j, kind, what, detail):
-        from .findings import Finding    # not at the top: findings imports dataflow
         self.findings.append(Finding(self.path, seg.toks[j].line, seg.owner,
                                      kind, what, detail))
 
     def allow(self, seg, j, what, reason=None):
-        from .findings import Allowed    # not at the top: findings imports dataflow
         line = seg.toks[j].line
         text = self.unit.lines[line - 1] if line - 1 < len(self.unit.lines) else ""
         for r in self.rules:

@@ -20,7 +20,8 @@ Kinds of finding
               type); the end state types them struct iommu_pages_list.
 
 A struct page use that is not a finding is Allowed, with a reason: the first
-Rule of check/allowed.toml that matches it, else a generic one.  Per file the
+Rule of check/allowed.toml that matches it, else a generic one (the Finding
+and Allowed records are defined in dataflow.py, which emits them).  Per file the
 work is dataflow.FileCheck's; scan() runs it over the scope of the series,
 and struct_page_findings() is the quick struct page gate of apply.
 """
@@ -36,32 +37,6 @@ from .errors import ToolError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ALLOWED_FILE = ROOT / "check" / "allowed.toml"
-
-
-@dataclasses.dataclass(frozen=True, order=True)
-class Finding:
-    path: str
-    line: int
-    function: str
-    kind: str           # 'old-api' | 'struct-page' | 'free-list'
-    what: str           # the name or use, e.g. 'iommu_free_page', '->lru'
-    detail: str         # the human text
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.function}: {self.detail}"
-
-
-@dataclasses.dataclass(frozen=True, order=True)
-class Allowed:
-    path: str
-    line: int
-    function: str
-    what: str
-    reason: str
-    curated: bool
-
-    def __str__(self):
-        return f"{self.path}:{self.line}: {self.function}: {self.what}: {self.reason}"
 
 
 # ---------------------------------------------------------------------------
