@@ -272,10 +272,8 @@ def _sha1(path):
     return h.hexdigest()
 
 
-def _jobs():
-    env = os.environ.get("IPM_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        return int(env)
+def jobs():
+    """make -j for the kernel builds: one compiler per core."""
     return os.cpu_count() or 1
 
 
@@ -396,7 +394,7 @@ class BuildDir:
     # -- make ---------------------------------------------------------------
     def make_argv(self, *targets, sparse=False):
         argv = ["make", "-C", str(self.src), f"O={self.path}",
-                f"ARCH={self.arch.make_arch}", f"-j{_jobs()}",
+                f"ARCH={self.arch.make_arch}", f"-j{jobs()}",
                 "--output-sync=target", f"CC=ccache {self.arch.cross}gcc",
                 "HOSTCC=ccache gcc"]
         if self.arch.cross:

@@ -455,7 +455,7 @@ def _build(tree, arch, obj, say, label, sanitize=False):
             f"CC={cc}", "HOSTCC=ccache gcc"]
     if arch.cross:
         make.append(f"CROSS_COMPILE={arch.cross}")
-    jobs = kbuild._jobs()
+    jobs = kbuild.jobs()
     steps = []
     if not (obj / ".config").is_file() or old.get("fingerprint") != fp:
         steps += [make + ["tinyconfig"],
