@@ -338,7 +338,7 @@ def cmd_verify(args, series):
     from ipm import kbuild
     tree = treemod.validate(args.kernel, series.scope)
     read_tree(tree)
-    return kbuild.verify(tree, args, say)
+    return kbuild.verify(tree, say, arch=args.arch, base=args.base)
 
 
 def cmd_bisect_check(args, series):
@@ -353,7 +353,9 @@ def cmd_bisect_check(args, series):
 
 def cmd_runtime(args, series):
     from ipm import runtime
-    return runtime.runtime(args.kernel, args, say)
+    return runtime.runtime(args.kernel, say, arch=args.arch, base=args.base,
+                           no_base=args.no_base, sanitize=args.sanitize,
+                           only=args.only)
 
 
 class OneLineParser(argparse.ArgumentParser):

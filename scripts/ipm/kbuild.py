@@ -1,6 +1,6 @@
 """Build verification of drivers/iommu: 'make verify' and 'make bisect-check'.
 
-verify(tree, args, say)
+verify(tree, say, arch, base)
   For each architecture (x86_64 natively, arm64 with aarch64-linux-gnu-):
   config  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
           then olddefconfig; every option of the fragment must come out
@@ -715,15 +715,16 @@ def default_base(tree, say):
 
 # --- verify ----------------------------------------------------------------
 
-def verify(tree, args, say):
-    """make verify: config, build and sparse checks per architecture."""
-    arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
+def verify(tree, say, arch="x86_64,arm64", base=None):
+    """make verify: config, build and sparse checks per architecture of
+    ARCH ('x86_64,arm64' or a subset); BASE: the unmigrated tree of the
+    sparse baseline (default: the cached pristine tree of TREE's version)."""
+    arches = parse_arches(arch)
     require_tools(arches)
     tree = pathlib.Path(tree).resolve()
     require_clean(tree)
-    base_arg = getattr(args, "base", None)
-    if base_arg:
-        base = treemod.validate(base_arg, series_scope())
+    if base:
+        base = treemod.validate(base, series_scope())
     else:
         base = default_base(tree, say)
     require_clean(base)

@@ -1,6 +1,6 @@
 """Run-time proof under QEMU: 'make runtime'.
 
-runtime(tree, args, say)
+runtime(tree, say, arch, base, no_base, sanitize, only)
   For each architecture, builds a small bootable kernel from TREE (the
   migrated tree) and from BASE (the unmigrated tree, by default the cached
   pristine tree of the same version), boots each under QEMU (TCG) with an
@@ -733,12 +733,16 @@ def select_scenarios(arch, only):
     return [sc for sc in all_ if not words or any(w in sc.name for w in words)]
 
 
-def runtime(tree, args, say):
-    """make runtime: build, boot and compare base and migrated kernels
-    (with args.sanitize: the sanitizer variant, see docs/verification.md)."""
-    arches = parse_arches(getattr(args, "arch", None) or "x86_64,arm64")
-    sanitize = bool(getattr(args, "sanitize", False))
-    only = getattr(args, "only", None) or ""
+def runtime(tree, say, arch="x86_64,arm64", base=None, no_base=False,
+            sanitize=False, only=""):
+    """make runtime: build, boot and compare base and migrated kernels.
+
+    ARCH     'x86_64,arm64' or a subset
+    BASE     the unmigrated tree (default: the cached pristine tree of
+             TREE's version); NO_BASE: TREE's kernels alone, no comparison
+    SANITIZE the sanitizer variant (see docs/verification.md)
+    ONLY     comma-separated words: only the scenarios naming one"""
+    arches = parse_arches(arch)
     if only and not any(select_scenarios(a, only) for a in arches):
         raise ToolError(f"--only {only}: no such scenario for "
                         f"{', '.join(a.name for a in arches)}", errors.EXIT_USAGE)
@@ -746,12 +750,11 @@ def runtime(tree, args, say):
     scope = series_scope()
     tree = treemod.validate(tree, scope)
     kbuild.require_clean(tree)
-    base_arg = getattr(args, "base", None)
-    if getattr(args, "no_base", False):
+    if no_base:
         base = None
         kernels = (("migrated", tree),)
     else:
-        base = (treemod.validate(base_arg, scope) if base_arg
+        base = (treemod.validate(base, scope) if base
                 else kbuild.default_base(tree, say))
         kbuild.require_clean(base)
         kernels = (("base", base), ("migrated", tree))
