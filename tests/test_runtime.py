@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from ipm import bases, runtime, tree as treemod
+from ipm import bases, guest, runtime, tree as treemod
 
 TOOL = [sys.executable, str(ROOT / "scripts" / "apply-series.py")]
 boots = pytest.mark.runtime
@@ -100,8 +100,8 @@ def test_evaluate_unfinished_faults_and_lost_writes():
 def test_cpio_lists_with_cpio(tmp_path):
     if not shutil.which("cpio"):
         pytest.skip("cpio not installed")
-    data = runtime._cpio_newc([("bin", 0o40755, b""), ("bin/busybox", 0o100755, b"x" * 5),
-                               ("bin/sh", 0o120777, b"busybox"), ("init", 0o100755, b"#!")])
+    data = guest._cpio_newc([("bin", 0o40755, b""), ("bin/busybox", 0o100755, b"x" * 5),
+                             ("bin/sh", 0o120777, b"busybox"), ("init", 0o100755, b"#!")])
     p = subprocess.run(["cpio", "-it", "--quiet"], input=data, capture_output=True)
     assert p.returncode == 0, p.stderr
     assert p.stdout.decode().split() == ["bin", "bin/busybox", "bin/sh", "init"]

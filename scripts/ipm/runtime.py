@@ -5,7 +5,7 @@ runtime(tree, say, arch, base, no_base, sanitize, only)
   migrated tree) and from BASE (the unmigrated tree, by default the cached
   pristine tree of the same version), boots each under QEMU (TCG) with an
   emulated IOMMU in front of a virtio-blk disk, and runs guest/ipm-init.sh
-  as the guest's /init.  Scenarios:
+  as the guest's /init (the initramfs and the disk: guest.py).  Scenarios:
     x86_64  q35 + intel-iommu (VT-d, interrupt remapping), and q35 + amd-iommu
     arm64   virt,iommu=smmuv3 (ARM SMMUv3 with io-pgtable-arm)
   each once with iommu.strict=1 and once with iommu.strict=0.
@@ -65,18 +65,15 @@ import hashlib
 import json
 import os
 import pathlib
-import random
 import re
 import shutil
 import subprocess
 import time
 
-from . import errors, kbuild, procs, tools, tree as treemod
+from . import errors, guest, kbuild, procs, tools, tree as treemod
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
-from .manifest import ROOT, scope as series_scope
+from .manifest import scope as series_scope
 
-GUEST_INIT = ROOT / "guest" / "ipm-init.sh"
-DISK_BYTES = 4 << 20            # first half known content, second half scratch
 BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
 SANITIZE_TIMEOUT = 900          # the same with KASAN, DEBUG_PAGEALLOC, kmemleak
 IOMMU_SYMBOLS = "ipm-iommu-symbols.txt"
@@ -272,115 +269,6 @@ def require_tools(arches):
     kbuild.require_tools([], sparse=False)
 
 
-# --- the guest: initramfs and disk ---------------------------------------
-
-def _cpio_newc(entries):
-    """A newc cpio archive of ENTRIES: (name, mode, data or symlink target)."""
-    out = bytearray()
-
-    def rec(ino, name, mode, data):
-        name_b = name.encode() + b"\0"
-        hdr = "070701" + "".join(f"{v:08X}" for v in (
-            ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
-        out.extend(hdr.encode() + name_b)
-        out.extend(b"\0" * (-len(out) % 4))
-        out.extend(data)
-        out.extend(b"\0" * (-len(out) % 4))
-
-    for i, (name, mode, data) in enumerate(entries, 1):
-        rec(i, name, mode, data)
-    rec(0, "TRAILER!!!", 0, b"")
-    return bytes(out)
-
-
-def busybox_for(arch, say):
-    """A static busybox binary for ARCH: the host's for the host's
-    architecture, else Debian's busybox-static .deb for ARCH, fetched with
-    apt-get download through a private apt configuration in the cache (the
-    system's apt sources and dpkg architectures are left alone)."""
-    host = "amd64" if os.uname().machine in ("x86_64", "amd64") else "arm64"
-    if arch.busybox_deb_arch == host:
-        bb = shutil.which("busybox")
-        p = procs.run(["file", "-L", bb], capture_output=True, text=True) \
-            if shutil.which("file") else None
-        if p is None or "statically linked" in p.stdout:
-            return pathlib.Path(bb)
-    d = root() / f"busybox-{arch.busybox_deb_arch}"
-    bb = d / "bin" / "busybox"
-    if bb.is_file():
-        return bb
-    say(f"{arch.name:<7} fetching Debian's busybox-static:{arch.busybox_deb_arch}")
-    apt = root() / f"apt-{arch.busybox_deb_arch}"
-    for sub in ("lists/partial", "cache/archives/partial", "debs"):
-        (apt / sub).mkdir(parents=True, exist_ok=True)
-    codename = "bookworm"
-    try:
-        for l in pathlib.Path("/etc/os-release").read_text().splitlines():
-            if l.startswith("VERSION_CODENAME="):
-                codename = l.split("=", 1)[1].strip() or codename
-    except OSError:
-        pass
-    (apt / "sources.list").write_text(
-        f"deb [arch={arch.busybox_deb_arch} signed-by=/usr/share/keyrings/"
-        f"debian-archive-keyring.gpg] http://deb.debian.org/debian {codename} main\n")
-    opts = [f"-oDir::Etc::SourceList={apt / 'sources.list'}",
-            "-oDir::Etc::SourceParts=/dev/null",
-            f"-oDir::State::Lists={apt / 'lists'}", f"-oDir::Cache={apt / 'cache'}",
-            "-oDir::State::status=/dev/null", "-oAcquire::Languages=none",
-            f"-oAPT::Architecture={arch.busybox_deb_arch}",
-            f"-oAPT::Architectures::={arch.busybox_deb_arch}"]
-    for argv in (["apt-get", *opts, "update", "-q"],
-                 ["apt-get", *opts, "download",
-                  f"busybox-static:{arch.busybox_deb_arch}"]):
-        p = procs.run(argv, cwd=apt / "debs", capture_output=True, text=True)
-        if p.returncode != 0:
-            err = (p.stderr or p.stdout).strip().splitlines()
-            raise ToolError(f"{' '.join(argv[:1] + argv[-2:])} failed: "
-                            f"{err[-1] if err else p.returncode}",
-                            errors.EXIT_NO_TOOL)
-    debs = sorted((apt / "debs").glob("busybox-static_*.deb"))
-    if not debs:
-        raise ToolError("apt-get download busybox-static produced no .deb",
-                        errors.EXIT_NO_TOOL)
-    tmp = d.with_name(d.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    procs.run(["dpkg-deb", "-x", str(debs[-1]), str(tmp)], check=True)
-    shutil.rmtree(d, ignore_errors=True)
-    os.replace(tmp, d)
-    return bb
-
-
-def initramfs(arch, say):
-    """<cache>/runtime/initramfs-ARCH.cpio: busybox and our /init."""
-    bb = busybox_for(arch, say).read_bytes()
-    init = GUEST_INIT.read_bytes()
-    data = _cpio_newc([
-        ("bin", 0o40755, b""), ("dev", 0o40755, b""), ("proc", 0o40755, b""),
-        ("sys", 0o40755, b""), ("tmp", 0o41777, b""),
-        ("bin/busybox", 0o100755, bb), ("bin/sh", 0o120777, b"busybox"),
-        ("init", 0o100755, init)])
-    path = root() / f"initramfs-{arch.name}.cpio"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.is_file() or path.read_bytes() != data:
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    return path
-
-
-def known_half():
-    """The first half of every test disk: fixed pseudo-random bytes."""
-    return random.Random(0x10337).randbytes(DISK_BYTES // 2)
-
-
-def make_disk(path):
-    half = known_half()
-    with open(path, "wb") as f:
-        f.write(half)
-        f.write(b"\0" * (DISK_BYTES - len(half)))
-    return hashlib.sha256(half).hexdigest()
-
-
 # --- building ----------------------------------------------------------------
 
 def scope_fingerprint(tree):
@@ -531,7 +419,7 @@ def _sh(s):
 def qemu_argv(sc, arch, image, initrd, disk, sha, sanitize=False):
     append = [f"console={arch.console}", "panic=-1", "iommu.passthrough=0",
               f"iommu.strict={1 if sc.strict else 0}",
-              f"ipm.sha={sha}", f"ipm.half={DISK_BYTES // 2}"]
+              f"ipm.sha={sha}", f"ipm.half={guest.DISK_BYTES // 2}"]
     if sanitize:
         # The first KASAN report or WARN ends the boot (KASAN reports
         # once per boot otherwise anyway), and so does an oops.
@@ -679,7 +567,7 @@ def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
     logdir.mkdir(parents=True, exist_ok=True)
     log = logdir / f"{sc.name}-{label}.log"
     disk = logdir / f"{sc.name}-{label}.img"
-    sha = make_disk(disk)
+    sha = guest.make_disk(disk)
     argv = qemu_argv(sc, arch, image, initrd, disk, sha, sanitize)
     limit = SANITIZE_TIMEOUT if sanitize else BOOT_TIMEOUT
     t0 = time.monotonic()
@@ -694,9 +582,9 @@ def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
         disk.unlink(missing_ok=True)
     secs = time.monotonic() - t0
     console = log.read_text(errors="replace")
-    tail = hashlib.sha256(data[DISK_BYTES // 2:]).hexdigest()
+    tail = hashlib.sha256(data[guest.DISK_BYTES // 2:]).hexdigest()
     problems, results, figures = evaluate(sc, parse_guest(console), console, tail)
-    if data[:DISK_BYTES // 2] != known_half():
+    if data[:guest.DISK_BYTES // 2] != guest.known_half():
         problems.append("the known first half of the disk was changed")
     if timeout:
         problems.insert(0, f"timed out after {limit} s")
@@ -775,7 +663,7 @@ def runtime(tree, say, arch="x86_64,arm64", base=None, no_base=False,
         chosen = select_scenarios(arch, only)
         if not chosen:
             continue
-        initrd = initramfs(arch, say)
+        initrd = guest.initramfs(arch, say, root())
         images = {}
         symbols = {}
         for label, t in kernels:
