@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from ipm import bases, guest, runtime, tree as treemod
+from ipm import bases, guest, runtime, tree as treemod, verdict as verdictmod
 
 TOOL = [sys.executable, str(ROOT / "scripts" / "apply-series.py")]
 boots = pytest.mark.runtime
@@ -55,7 +55,7 @@ def guest_lines(down=(300, 300), up=(306, 306), types=("DMA",) * 4, wrote="abc",
 
 
 def verdict(text, sc=INTEL_STRICT, tail="abc"):
-    return runtime.evaluate(sc, runtime.parse_guest(text), text, tail)
+    return verdictmod.evaluate(sc, verdictmod.parse_guest(text), text, tail)
 
 
 def test_evaluate_pass():

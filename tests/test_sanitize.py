@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from ipm import bases, runtime, tree as treemod
+from ipm import bases, runtime, tree as treemod, verdict as verdictmod
 
 TOOL = [sys.executable, str(ROOT / "scripts" / "apply-series.py")]
 sanitize = pytest.mark.sanitize
@@ -58,7 +58,7 @@ def console(*extra, selftests=True, scanned=True):
 
 
 def sanitizers(text):
-    return runtime.evaluate_sanitizers(text, runtime.parse_guest(text), SYMBOLS)
+    return verdictmod.evaluate_sanitizers(text, verdictmod.parse_guest(text), SYMBOLS)
 
 
 def test_clean_boot_quotes_the_selftests():
@@ -139,7 +139,7 @@ SELFTEST_CONFIG = {"LPAE": "CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST",
 
 
 def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
-    assert [name for name, _ in runtime.SELFTESTS] == list(SELFTEST_CONFIG)
+    assert [name for name, _ in verdictmod.SELFTESTS] == list(SELFTEST_CONFIG)
     for arch in runtime.RARCHES.values():
         frag = runtime.fragments(arch, True)[-1]
         cfg = runtime.kbuild.parse_config(frag.read_text())

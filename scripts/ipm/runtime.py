@@ -10,20 +10,10 @@ runtime(tree, say, arch, base, no_base, sanitize, only)
     arm64   virt,iommu=smmuv3 (ARM SMMUv3 with io-pgtable-arm)
   each once with iommu.strict=1 and once with iommu.strict=0.
 
-  A boot PASSes when the guest read the disk's known content and wrote and
-  read back a fresh pattern with O_DIRECT through a translated domain (the
-  group type is DMA in strict mode, DMA-FQ in lazy mode) at boot and after
-  every rebuild of the domain; the host finds the guest's last pattern on
-  the disk; the console shows no IOMMU fault, warning or oops; and the
-  IOMMU page counters of /proc/vmstat (nr_iommu_pages and
-  nr_sec_page_table_pages) are back exactly at their starting value after
-  each teardown of the domain, were higher while it was mapped, and moved
-  together.  The starting value is taken after the first teardown: by then
-  the one-time structures that the first attach allocates and keeps (VT-d
-  context tables, for instance) exist, so what comes and goes afterwards
-  is the domain's page tables alone.  A teardown is: unbind the virtio PCI
-  driver, switch the group to identity (which frees the DMA domain); a
-  rebuild: switch back to the DMA type, bind.
+  The verdict of one boot, from what the guest printed, is verdict.py's
+  (what makes a boot PASS is described there); boot() adds that QEMU
+  exited by itself with 0 within the time limit and that the first half
+  of the disk, the known content, is unchanged.
 
   Then base and migrated are compared scenario by scenario: the guest's
   results (I/O verdicts, domain types, states) must be identical; the
@@ -47,11 +37,9 @@ scenarios with kconfig/sanitize-ARCH.config merged on top (KASAN generic
 outline, DEBUG_VM, DEBUG_PAGEALLOC on by default, kmemleak, the LPAE and
 ARMv7s io-pgtable self-tests on both architectures; 6.12 has no self-test
 for the DART format), built in <key>-ARCH-sanitize directories of
-their own, booted with panic_on_warn=1 oops=panic and 512 MiB.  A boot
-then also needs: no KASAN/DEBUG_VM/BUG/WARN report on the console (the
-first one is named in the verdict line), both self-tests' pass lines
-(quoted under the verdict), and a kmemleak scan at the end whose reports
-name no function of the build's drivers/iommu objects.
+their own, booted with panic_on_warn=1 oops=panic and 512 MiB.  What a
+boot then also needs (no sanitizer report, the self-tests' pass lines, no
+kmemleak report from drivers/iommu) is verdict.py's.
 
 Logs: <cache>/runtime/logs/, a boot's console log is kept when it FAILs
 (its path is printed).  Build and boot times go to
@@ -70,13 +58,12 @@ import shutil
 import subprocess
 import time
 
-from . import errors, guest, kbuild, procs, tools, tree as treemod
+from . import errors, guest, kbuild, procs, tools, tree as treemod, verdict
 from .errors import ToolError, EXIT_OK, EXIT_FINDINGS
 from .manifest import scope as series_scope
 
 BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
 SANITIZE_TIMEOUT = 900          # the same with KASAN, DEBUG_PAGEALLOC, kmemleak
-IOMMU_SYMBOLS = "ipm-iommu-symbols.txt"
 BUILD_STATE = "ipm-runtime-state.json"
 
 tools.PACKAGE.update({
@@ -121,129 +108,10 @@ class Scenario:
         return "DMA" if self.strict else "DMA-FQ"
 
 
-# What /sys/class/iommu calls the units of each emulated IOMMU.
-IOMMU_CLASS = {"intel": "dmar", "amd": "ivhd", "smmuv3": "smmu3"}
 SCENARIOS = {
     "x86_64": ("intel", "amd"),
     "arm64": ("smmuv3",),
 }
-
-# AMD-Vi turns lazy mode into strict when the IOMMU caches non-present
-# entries (NpCache: it runs under a hypervisor, as QEMU's amd-iommu says):
-# the boot domain is then DMA even with iommu.strict=0, and the guest asks
-# for DMA-FQ through sysfs on each rebuild.
-FORCED_STRICT = re.compile(r"Using strict mode due to virtualization")
-
-# Console lines that mean DMA went wrong or the kernel complained.
-BAD_CONSOLE = re.compile(
-    r"DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|IO_PAGE_FAULT|"
-    r"INVALID_DEVICE_REQUEST|arm-smmu-v3 .*event 0x|Unhandled context fault|"
-    r"WARNING: CPU|BUG: |Oops|Kernel panic|Call Trace|I/O error|"
-    r"kernel BUG|general protection fault")
-
-
-# --- the sanitizer variant (make runtime SANITIZE=1) ---------------------------
-# The first line of each report: KASAN, DEBUG_VM (VM_BUG_ON_* dumps the
-# page, then BUGs; a bad page state), a fault on a page DEBUG_PAGEALLOC
-# unmapped, any other BUG or WARN, and the panic they end in
-# (panic_on_warn=1 on the command line turns a KASAN report or a WARN
-# into a panic, so the boot stops at the first one).
-SANITIZER_REPORT = re.compile(
-    r"BUG: KASAN: .*|BUG: Bad page .*|page dumped because: .*|"
-    r"kernel BUG at .*|BUG: unable to handle .*|BUG: .*|WARNING: CPU: .*|"
-    r"general protection fault.*|Kernel panic - not syncing: .*")
-_STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s*")
-# The io-pgtable self-tests' own last lines.  A failing check WARNs (and
-# the LPAE summary counts it).
-SELFTESTS = (
-    ("LPAE", re.compile(r"arm-lpae io-pgtable: selftest: completed with "
-                        r"(\d+) PASS (\d+) FAIL")),
-    ("ARMv7s", re.compile(r"arm-v7s io-pgtable: self test ok")),
-)
-_LEAK_FRAME = re.compile(r"\]\s+([A-Za-z_][\w.]*)\+0x")
-
-
-def console_lines(console):
-    """The console's lines without carriage returns and printk times."""
-    return [_STAMP.sub("", l.replace("\r", "").strip())
-            for l in console.splitlines()]
-
-
-def sanitizer_reports(console):
-    """Every sanitizer/BUG/WARN report line on the console, in order."""
-    return [l for l in console_lines(console) if SANITIZER_REPORT.match(l)]
-
-
-def leak_reports(console):
-    """kmemleak's reports as the guest printed them (IPMLEAK lines): one
-    list of lines per 'unreferenced object'."""
-    reports = []
-    for l in console.splitlines():
-        l = l.replace("\r", "")
-        if not l.startswith("IPMLEAK "):
-            continue
-        l = l[len("IPMLEAK "):]
-        if l.startswith("unreferenced object"):
-            reports.append([l])
-        elif reports:
-            reports[-1].append(l)
-    return reports
-
-
-def evaluate_sanitizers(console, events, iommu_symbols):
-    """The sanitizer variant's problems of one boot (sanitizer reports
-    first, so that the verdict line names the first one) and the
-    self-tests' pass lines to quote."""
-    problems = []
-    reports = sanitizer_reports(console)
-    if reports:
-        first = reports[0]
-        nxt = next((r for r in reports[1:] if r != first), None)
-        problems.append(f"sanitizer: {first}" + (f" / {nxt}" if nxt else ""))
-    lines = console_lines(console)
-    quotes = []
-    for name, rx in SELFTESTS:
-        m = next((rx.search(l) for l in lines if rx.search(l)), None)
-        if m is None:
-            problems.append(f"self-test {name}: no pass line ('{rx.pattern}')")
-            continue
-        quotes.append(m.group(0))
-        if m.groups() and int(m.group(2)) != 0:
-            problems.append(f"self-test {name} failed: {m.group(0)}")
-    scans = [kv for ev, kv in events if ev == "kmemleak"]
-    leaks = leak_reports(console)
-    ours = [r for r in leaks
-            if any(f in iommu_symbols for l in r for f in _LEAK_FRAME.findall(l))]
-    if not scans:
-        problems.append("kmemleak: the guest did not scan (no 'IPM kmemleak')")
-    elif ours:
-        frames = [f for l in ours[0] for f in _LEAK_FRAME.findall(l)
-                  if f in iommu_symbols]
-        problems.append(f"kmemleak: {len(ours)} leak report(s) from drivers/iommu, "
-                        f"first: {ours[0][0].strip()} allocated in {frames[0]}")
-    if scans:
-        quotes.append(f"kmemleak: {len(leaks)} report(s), "
-                      f"{len(ours)} from drivers/iommu")
-    return problems, quotes
-
-
-def iommu_symbols(obj, arch):
-    """The functions defined in the build's drivers/iommu objects (what a
-    kmemleak backtrace must name to be attributed to drivers/iommu)."""
-    path = obj / IOMMU_SYMBOLS
-    if path.is_file():
-        return set(path.read_text().split())
-    objs = sorted(str(o) for o in (obj / "drivers" / "iommu").rglob("*.o"))
-    names = set()
-    if objs:
-        p = procs.run([f"{arch.cross}nm", "--defined-only", *objs],
-                      capture_output=True, text=True)
-        for l in p.stdout.splitlines():
-            f = l.split()
-            if len(f) == 3 and f[1] in "tTW":
-                names.add(f[2])
-    path.write_text("\n".join(sorted(names)) + "\n")
-    return names
 
 
 def parse_arches(spec):
@@ -373,9 +241,9 @@ def _build(tree, arch, obj, say, label, sanitize=False):
     if bad:
         return Build(False, secs, log=log, detail="configuration did not stick",
                      excerpt=tuple(kbuild.describe_mismatch(*b) for b in bad))
-    (obj / IOMMU_SYMBOLS).unlink(missing_ok=True)
+    (obj / verdict.IOMMU_SYMBOLS).unlink(missing_ok=True)
     if sanitize:
-        iommu_symbols(obj, arch)
+        verdict.iommu_symbols(obj, arch)
     state.write_text(json.dumps({"fingerprint": fp, "tree": str(tree),
                                  "arch": arch.name}))
     return Build(True, secs, image=obj / arch.image, log=log)
@@ -446,119 +314,6 @@ def qemu_argv(sc, arch, image, initrd, disk, sha, sanitize=False):
              "-append", " ".join(append), *vblk])
 
 
-_IPM = re.compile(r"^IPM (\S+)(.*)$")
-
-
-def parse_guest(console):
-    """[(event, {key: value})] from the guest's 'IPM event k=v ...' lines."""
-    out = []
-    for raw in console.splitlines():
-        m = _IPM.match(raw.strip().replace("\r", ""))
-        if not m:
-            continue
-        kv = {}
-        for tok in m.group(2).split():
-            if "=" in tok:
-                k, v = tok.split("=", 1)
-                kv[k] = v
-        out.append((m.group(1), kv))
-    return out
-
-
-@dataclasses.dataclass
-class Boot:
-    ok: bool
-    seconds: float
-    problems: list
-    results: tuple = ()        # what must be identical between kernels
-    figures: dict = dataclasses.field(default_factory=dict)
-    log: pathlib.Path = None
-    quotes: list = dataclasses.field(default_factory=list)
-
-
-def evaluate(sc, events, console, disk_tail_sha):
-    """Problems (strings) of one boot, the comparable results, the figures."""
-    problems = []
-    by = {}
-    for ev, kv in events:
-        by.setdefault(ev, []).append(kv)
-    if "start" not in by:
-        problems.append("the guest did not start (no 'IPM start' on the console)")
-        return problems, (), {}
-    if "end" not in by:
-        problems.append("the guest did not finish (no 'IPM end')")
-    for kv in by.get("error", []):
-        problems.append(f"guest error: {kv.get('msg', '?').replace('_', ' ')}")
-    for kv in by.get("warn", []):
-        problems.append(f"guest: {kv.get('msg', '?').replace('_', ' ')}")
-    names = (by.get("iommus") or [{}])[0].get("names", "")
-    if not any(n.startswith(IOMMU_CLASS[sc.iommu]) for n in names.split(",") if n):
-        problems.append(f"no {IOMMU_CLASS[sc.iommu]}* unit in /sys/class/iommu "
-                        f"(found {names or 'none'})")
-    results = []
-    io = {kv.get("phase"): kv for kv in by.get("io", [])}
-    for phase in ("boot", "up1", "up2", "final"):
-        kv = io.get(phase)
-        if kv is None:
-            problems.append(f"no I/O in phase {phase}")
-            results.append((phase, "missing"))
-            continue
-        r = (phase, kv.get("read"), kv.get("write"), kv.get("type"))
-        results.append(r)
-        if kv.get("read") != "ok":
-            problems.append(f"{phase}: reading the known disk content gave the "
-                            f"wrong checksum ({kv.get('read')})")
-        if kv.get("write") != "ok":
-            problems.append(f"{phase}: the pattern written did not read back "
-                            f"({kv.get('write')})")
-        want = sc.domain_type
-        if phase == "boot" and not sc.strict and FORCED_STRICT.search(console):
-            want = "DMA"
-        if kv.get("type") != want:
-            problems.append(f"{phase}: domain type {kv.get('type')}, expected "
-                            f"{want} (translated, "
-                            f"{'strict' if sc.strict else 'lazy'})")
-    for kv in by.get("state", []):
-        results.append((kv.get("phase"), kv.get("type"), kv.get("driver", "")))
-        if kv.get("type") != "identity" or kv.get("driver"):
-            problems.append(f"{kv.get('phase')}: teardown left type "
-                            f"{kv.get('type')} driver {kv.get('driver') or '-'}")
-    final = io.get("final", {})
-    if final and disk_tail_sha != final.get("wrote"):
-        problems.append("the disk on the host does not hold the guest's last "
-                        "pattern: the write did not reach the device")
-    vm = {kv.get("phase"): kv for kv in by.get("vmstat", [])}
-    figures = {}
-    try:
-        for ph in ("boot", "down0", "up1", "down1", "up2", "down2"):
-            figures[ph] = (int(vm[ph]["iommu"]), int(vm[ph]["sec"]))
-    except (KeyError, ValueError):
-        problems.append("vmstat figures missing: nr_iommu_pages / "
-                        "nr_sec_page_table_pages not in /proc/vmstat?")
-    else:
-        a0 = figures["down0"]
-        for ph in ("down1", "down2"):
-            if figures[ph] != a0:
-                problems.append(
-                    f"leak: after teardown {ph} nr_iommu_pages={figures[ph][0]} "
-                    f"nr_sec_page_table_pages={figures[ph][1]}, started at "
-                    f"{a0[0]} / {a0[1]}")
-        for ph in ("up1", "up2"):
-            d = (figures[ph][0] - a0[0], figures[ph][1] - a0[1])
-            if d[0] <= 0 or d[1] <= 0:
-                problems.append(f"{ph}: no page-table pages accounted while "
-                                f"mapped (delta {d[0]} / {d[1]})")
-            elif d[0] != d[1]:
-                problems.append(f"{ph}: the two counters moved apart "
-                                f"(nr_iommu_pages +{d[0]}, "
-                                f"nr_sec_page_table_pages +{d[1]})")
-    for l in console.splitlines():
-        if BAD_CONSOLE.search(l):
-            problems.append(f"console: {l.strip()[:160]}")
-            break
-    return problems, tuple(results), figures
-
-
 def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
     """Boot one scenario; a Boot.  SYMBOLS (the sanitizer variant): the
     functions of the build's drivers/iommu, for kmemleak's reports."""
@@ -583,7 +338,8 @@ def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
     secs = time.monotonic() - t0
     console = log.read_text(errors="replace")
     tail = hashlib.sha256(data[guest.DISK_BYTES // 2:]).hexdigest()
-    problems, results, figures = evaluate(sc, parse_guest(console), console, tail)
+    problems, results, figures = verdict.evaluate(
+        sc, verdict.parse_guest(console), console, tail)
     if data[:guest.DISK_BYTES // 2] != guest.known_half():
         problems.append("the known first half of the disk was changed")
     if timeout:
@@ -592,7 +348,8 @@ def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
         problems.insert(0, f"QEMU exited with {rc}")
     quotes = []
     if sanitize:
-        san, quotes = evaluate_sanitizers(console, parse_guest(console), symbols)
+        san, quotes = verdict.evaluate_sanitizers(
+            console, verdict.parse_guest(console), symbols)
         if san and san[0].startswith("sanitizer: "):
             # the generic console check found the same line: name it once
             problems = [p for p in problems if not p.startswith("console: ")]
@@ -600,7 +357,7 @@ def boot(sc, arch, image, initrd, say, label, logdir, symbols=None):
     ok = not problems
     if ok:
         log.unlink()
-    return Boot(ok, secs, problems, results, figures, None if ok else log, quotes)
+    return verdict.Boot(ok, secs, problems, results, figures, None if ok else log, quotes)
 
 
 # --- the command ---------------------------------------------------------------
@@ -679,7 +436,7 @@ def runtime(tree, say, arch="x86_64,arm64", base=None, no_base=False,
                 continue
             images[label] = b.image
             if sanitize:
-                symbols[label] = iommu_symbols(b.log.parent, arch)
+                symbols[label] = verdict.iommu_symbols(b.log.parent, arch)
         for sc in chosen:
             for label, _ in kernels:
                 if label not in images:
