@@ -254,12 +254,12 @@ def cmd_series(args, series):
                               fmt=fmtmod.for_tree(tree, not args.no_format))
         built.applied = f"01-{k:02d}" if k else ""
         if args.build:
-            from ipm import kbuild
+            from ipm import bisectcheck, kbuild
             arches = [a.strip() for a in args.build.split(",") if a.strip()]
             kbuild.parse_arches(args.build)      # refuse an unknown name now
             say(f"series: building every step for {', '.join(arches)} (bisect-check)")
-            code = kbuild.bisect_check(tree, steps, series.scope, say, arch=args.build,
-                                       fmt=fmtmod.for_tree(tree, not args.no_format))
+            code = bisectcheck.bisect_check(tree, steps, series.scope, say, arch=args.build,
+                                            fmt=fmtmod.for_tree(tree, not args.no_format))
             if code != EXIT_OK:
                 return code
             built.build_checked = arches
@@ -342,13 +342,13 @@ def cmd_verify(args, series):
 
 
 def cmd_bisect_check(args, series):
-    from ipm import kbuild
+    from ipm import bisectcheck
     prep = prepare(args, series, write=False)
     if prep is None:
         return EXIT_OK
     tree, steps = prep
-    return kbuild.bisect_check(tree, steps, series.scope, say, args.arch,
-                               fmtmod.for_tree(tree, not args.no_format))
+    return bisectcheck.bisect_check(tree, steps, series.scope, say, args.arch,
+                                    fmtmod.for_tree(tree, not args.no_format))
 
 
 def cmd_runtime(args, series):

@@ -1,6 +1,6 @@
-"""Build verification (scripts/ipm/kbuild.py): the pure parts, the bisect
-loop with a fake step list and builder, and (make test-full only) a real
-verify of the pristine 6.12 tree against itself."""
+"""Build verification (scripts/ipm/kbuild.py, bisectcheck.py): the pure
+parts, the bisect loop with a fake step list and builder, and (make
+test-full only) a real verify of the pristine 6.12 tree against itself."""
 
 import fcntl
 import shutil
@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from ipm import bases, kbuild, tree as treemod
+from ipm import bases, bisectcheck, kbuild, tree as treemod
 from ipm.errors import ToolError, EXIT_NO_TOOL
 
 SRC = "/k/linux"
@@ -351,10 +351,10 @@ def run(tmp_path, monkeypatch, steps):
     monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
     tree = fake_tree(tmp_path)
     out, calls = [], []
-    rc = kbuild.run_bisect(tree, steps, ("drivers/iommu",),
-                           kbuild.parse_arches("x86_64,arm64"), out.append,
-                           apply_fake, builder(calls))
-    assert not kbuild.scratch_path(tree).exists()      # scratch deleted
+    rc = bisectcheck.run_bisect(tree, steps, ("drivers/iommu",),
+                                kbuild.parse_arches("x86_64,arm64"), out.append,
+                                apply_fake, builder(calls))
+    assert not bisectcheck.scratch_path(tree).exists()      # scratch deleted
     assert (tree / "drivers/iommu/a.c").read_text() == "int a;\n"
     return rc, out, calls
 
@@ -392,9 +392,9 @@ def test_bisect_base_that_does_not_build(tmp_path, monkeypatch):
     tree = fake_tree(tmp_path)
     (tree / "drivers/iommu/a.c").write_text("BROKEN\n")
     out = []
-    rc = kbuild.run_bisect(tree, [fake_step(1, "one", "x")], ("drivers/iommu",),
-                           kbuild.parse_arches("x86_64,arm64"), out.append,
-                           apply_fake, builder([]))
+    rc = bisectcheck.run_bisect(tree, [fake_step(1, "one", "x")], ("drivers/iommu",),
+                                kbuild.parse_arches("x86_64,arm64"), out.append,
+                                apply_fake, builder([]))
     assert rc == 1 and "before any step (arm64)" in out[-1]
 
 
