@@ -335,10 +335,10 @@ def cmd_check(args, series):
 
 
 def cmd_verify(args, series):
-    from ipm import kbuild
+    from ipm import verify
     tree = treemod.validate(args.kernel, series.scope)
     read_tree(tree)
-    return kbuild.verify(tree, say, arch=args.arch, base=args.base)
+    return verify.verify(tree, say, arch=args.arch, base=args.base)
 
 
 def cmd_bisect_check(args, series):

@@ -1,5 +1,5 @@
-"""Build verification (scripts/ipm/kbuild.py, bisectcheck.py): the pure
-parts, the bisect loop with a fake step list and builder, and (make
+"""Build verification (scripts/ipm/kbuild.py, verify.py, bisectcheck.py):
+the pure parts, the bisect loop with a fake step list and builder, and (make
 test-full only) a real verify of the pristine 6.12 tree against itself."""
 
 import fcntl
@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from ipm import bases, bisectcheck, kbuild, tree as treemod
+from ipm import bases, bisectcheck, kbuild, tree as treemod, verify
 from ipm.errors import ToolError, EXIT_NO_TOOL
 
 SRC = "/k/linux"
@@ -405,7 +405,7 @@ def test_bisect_base_that_does_not_build(tmp_path, monkeypatch):
 def test_pristine_tree_verifies_against_itself():
     pristine = bases.pristine("6.12", print)
     out = []
-    rc = kbuild.verify(pristine, out.append, base=pristine)
+    rc = verify.verify(pristine, out.append, base=pristine)
     text = "\n".join(out)
     assert rc == 0, text
     for arch in ("x86_64", "arm64"):

@@ -1,16 +1,19 @@
-"""Build verification of drivers/iommu: 'make verify' (bisect-check, which
-builds in the same directories, is bisectcheck.py).
+"""Out-of-tree kernel builds of drivers/iommu, the layer under verify.py,
+bisectcheck.py and runtime.py.
 
-verify(tree, say, arch, base)
-  For each architecture (x86_64 natively, arm64 with aarch64-linux-gnu-):
-  config  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
-          then olddefconfig; every option of the fragment must come out
-          exactly as written (a missing driver would pass a build vacuously)
-  build   'make drivers/iommu/' with KCFLAGS=-Werror: any compiler warning
-          fails (the unmigrated 6.12 base builds clean this way)
-  sparse  'make C=2 drivers/iommu/'; the warnings are compared with those
-          of the unmigrated base as multisets of (file, text without line
-          and column): a warning the base does not have fails and is shown
+It knows the architectures (ARCHES, parse_arches), the tools a build needs
+(require_tools, require_clean), the config fragments (parse_config,
+config_mismatches), the environment of the kernel's make (make_env,
+ccache_env, in_mount_ns, jobs) and the state of a build directory
+(BuildDir); also the sparse baseline of verify (baseline).  For one tree
+and architecture, BuildDir
+  configure  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
+             then olddefconfig; every option of the fragment must come out
+             exactly as written (a missing driver would pass a build
+             vacuously)
+  build      'make drivers/iommu/' with KCFLAGS=-Werror: any compiler
+             warning fails (the unmigrated 6.12 base builds clean this way)
+  sparse     'make C=2 drivers/iommu/' and its warnings
 
 Builds are out of tree, O=<cache>/builds/<key>-<arch>, KEY derived from the
 tree's real path, so the kernel tree is never written and a second run only
@@ -20,14 +23,16 @@ bind-mounted read-only at <cache>/builds/.src (in_mount_ns): the compile
 commands do not depend on where a tree is, so whatever one tree compiled,
 another with the same content finds in ccache (verify of the migrated tree
 after bisect-check's last step; the base's baseline after its first build;
-bisect-check again, which rebuilds the same steps every time).  Make decides by modification times; files of the
-scope that changed content but are not newer than the last build (a
-'restore', a fresh 'cp -a' to the same path) have their objects removed
-first, because make cannot see those changes.  Changes outside the scope are
-left to make.
+bisect-check again, which rebuilds the same steps every time).  Make
+decides by modification times; files of the scope that changed content but
+are not newer than the last build (a 'restore', a fresh 'cp -a' to the same
+path) have their objects removed first, because make cannot see those
+changes (sync, stale_files).  Changes outside the scope are left to make.
 
-Exit codes: 0 all checks passed, 1 a check failed, 2 bad input or a missing
-tool (a ToolError)."""
+Failures are Result objects (ok False), printed by line(); refusals are
+ToolErrors: a missing tool or build header (exit 11), a tree configured in
+place (2), a build directory in use (4), a base that does not build for
+the baseline (1)."""
 
 import collections
 import contextlib
@@ -43,7 +48,7 @@ import subprocess
 import time
 
 from . import procs, tools, tree as treemod
-from .errors import ToolError, EXIT_OK, EXIT_FINDINGS, EXIT_NO_TOOL
+from .errors import ToolError, EXIT_FINDINGS, EXIT_NO_TOOL
 from .manifest import ROOT, scope as series_scope
 
 KCONFIG_DIR = ROOT / "kconfig"
@@ -627,6 +632,8 @@ def stale_files(recorded, current, built_at, mtime_ns):
 # --- reporting -------------------------------------------------------------
 
 def line(say, arch, check, res, extra=""):
+    """Print with SAY the PASS/FAIL line of CHECK on ARCH from Result RES
+    (its detail, then EXTRA), and under a FAIL the excerpt and the log."""
     verdict = "PASS" if res.ok else "FAIL"
     detail = res.detail + (f"; {extra}" if extra else "")
     say(f"{arch:<7} {check:<7} {verdict}  {res.seconds:6.1f} s"
@@ -710,68 +717,3 @@ def default_base(tree, say):
         say(f"note: base is Linux {bv}, the tree is Linux {version}: sparse "
             "warnings outside the migration may differ (give --base)")
     return base
-
-
-# --- verify ----------------------------------------------------------------
-
-def verify(tree, say, arch="x86_64,arm64", base=None):
-    """make verify: config, build and sparse checks per architecture of
-    ARCH ('x86_64,arm64' or a subset); BASE: the unmigrated tree of the
-    sparse baseline (default: the cached pristine tree of TREE's version)."""
-    arches = parse_arches(arch)
-    require_tools(arches)
-    tree = pathlib.Path(tree).resolve()
-    require_clean(tree)
-    if base:
-        base = treemod.validate(base, series_scope())
-    else:
-        base = default_base(tree, say)
-    require_clean(base)
-    prune_orphans(say)
-    say(f"verify {tree} (Linux {treemod.kernel_version(tree)}), "
-        f"sparse baseline from {base}")
-    failed = []
-    t_all = time.monotonic()
-    for arch in arches:
-        failed += verify_arch(tree, base, arch, say)
-    total = time.monotonic() - t_all
-    if failed:
-        say(f"verify: FAIL ({', '.join(failed)}) in {total:.0f} s")
-        return EXIT_FINDINGS
-    say(f"verify: PASS ({', '.join(a.name for a in arches)}) in {total:.0f} s")
-    return EXIT_OK
-
-
-def verify_arch(tree, base, arch, say):
-    """The three checks for one architecture; the names of those that failed."""
-    bd = BuildDir(tree, arch)
-    with bd.locked():
-        bd.sync(say)
-        res = bd.configure()
-        line(say, arch.name, "config", res)
-        if not res.ok:
-            return [f"{arch.name} config"]
-        res = bd.build()
-        line(say, arch.name, "build", res)
-        if not res.ok:
-            return [f"{arch.name} build"]
-        base_warnings, cached, _ = baseline(base, arch, say)
-        res, warnings = bd.sparse()
-        if not res.ok:
-            line(say, arch.name, "sparse", res)
-            return [f"{arch.name} sparse"]
-        new = new_warnings(warnings, base_warnings)
-        gone = gone_warnings(warnings, base_warnings)
-        res.ok = not new
-        res.detail = (f"{len(warnings)} warnings, base {len(base_warnings)}"
-                      f"{' (cached)' if cached else ''}, {sum(n - b for _, n, b in new)} new"
-                      + (f", {gone} gone" if gone else ""))
-        if new:
-            shown = []
-            for (f, text), n, b in new:
-                lines = sorted(w.line for w in warnings if warning_key(w) == (f, text))
-                shown.append(f"{f}:{','.join(map(str, lines))}: {text} "
-                             f"[{n} here, {b} in base]")
-            res.excerpt = tuple(shown)
-        line(say, arch.name, "sparse", res)
-        return [] if res.ok else [f"{arch.name} sparse"]
