@@ -1,6 +1,7 @@
-"""Build verification (scripts/ipm/kbuild.py, verify.py, bisectcheck.py):
-the pure parts, the bisect loop with a fake step list and builder, and (make
-test-full only) a real verify of the pristine 6.12 tree against itself."""
+"""Build verification (scripts/ipm/kbuild.py, sparse.py, verify.py,
+bisectcheck.py): the pure parts, the bisect loop with a fake step list and
+builder, and (make test-full only) a real verify of the pristine 6.12 tree
+against itself."""
 
 import fcntl
 import shutil
@@ -8,7 +9,7 @@ import types
 
 import pytest
 
-from ipm import bases, bisectcheck, kbuild, tree as treemod, verify
+from ipm import bases, bisectcheck, kbuild, sparse, tree as treemod, verify
 from ipm.errors import ToolError, EXIT_NO_TOOL
 
 SRC = "/k/linux"
@@ -32,13 +33,13 @@ make[1]: Leaving directory '{OBJ}'
 
 
 def w(file, line, text):
-    return kbuild.Warning(file, line, text)
+    return sparse.Warning(file, line, text)
 
 
 # --- sparse parsing --------------------------------------------------------
 
 def test_parse_sparse_records_and_continuations():
-    ws = kbuild.parse_sparse(SPARSE_LOG, SRC, OBJ)
+    ws = sparse.parse_sparse(SPARSE_LOG, SRC, OBJ)
     assert [(x.file, x.line) for x in ws] == [
         ("drivers/iommu/exynos-iommu.c", 887),
         ("drivers/iommu/tegra-smmu.c", 691),
@@ -61,22 +62,22 @@ def test_parse_sparse_ignores_make_and_gcc_context():
            f"In file included from {SRC}/include/linux/iommu.h:10,\n"
            f"{SRC}/drivers/iommu/a.c: In function 'f':\n"
            "  CC      drivers/iommu/a.o\n")
-    assert kbuild.parse_sparse(log, SRC, OBJ) == []
+    assert sparse.parse_sparse(log, SRC, OBJ) == []
 
 
 def test_parse_sparse_strips_positions_inside_text():
     log = (f"{SRC}/drivers/iommu/a.c:5:1: warning: symbol 'x' shadows an earlier "
            f"one (originally declared at {SRC}/drivers/iommu/a.h:12:3)\n")
-    (x,) = kbuild.parse_sparse(log, SRC, OBJ)
+    (x,) = sparse.parse_sparse(log, SRC, OBJ)
     assert x.text == ("warning: symbol 'x' shadows an earlier one (originally "
                       "declared at drivers/iommu/a.h)")
 
 
 def test_parse_sparse_relative_paths_are_taken_from_the_build_dir():
     log = "drivers/iommu/a.c:1:1: warning: w\n"
-    assert kbuild.parse_sparse(log, SRC, OBJ)[0].file == "drivers/iommu/a.c"
+    assert sparse.parse_sparse(log, SRC, OBJ)[0].file == "drivers/iommu/a.c"
     log = "../linux/drivers/iommu/a.c:1:1: warning: w\n"
-    assert kbuild.parse_sparse(log, SRC, "/k/build")[0].file == "drivers/iommu/a.c"
+    assert sparse.parse_sparse(log, SRC, "/k/build")[0].file == "drivers/iommu/a.c"
 
 
 # --- multiset comparison ---------------------------------------------------
@@ -88,27 +89,27 @@ BASE = [w("drivers/iommu/exynos-iommu.c", 887, "warning: incorrect type"),
 
 def test_line_numbers_may_shift():
     moved = [w(f, n + 40, t) for f, n, t in BASE]
-    assert kbuild.new_warnings(moved, BASE) == []
-    assert kbuild.gone_warnings(moved, BASE) == 0
+    assert sparse.new_warnings(moved, BASE) == []
+    assert sparse.gone_warnings(moved, BASE) == 0
 
 
 def test_one_more_of_the_same_warning_is_new():
     more = BASE + [w("drivers/iommu/exynos-iommu.c", 901, "warning: incorrect type")]
-    assert kbuild.new_warnings(more, BASE) == [
+    assert sparse.new_warnings(more, BASE) == [
         (("drivers/iommu/exynos-iommu.c", "warning: incorrect type"), 3, 2)]
 
 
 def test_same_text_in_another_file_is_new():
     other = BASE + [w("drivers/iommu/rockchip-iommu.c", 887, "warning: incorrect type")]
-    new = kbuild.new_warnings(other, BASE)
+    new = sparse.new_warnings(other, BASE)
     assert [k for k, _, _ in new] == [("drivers/iommu/rockchip-iommu.c",
                                        "warning: incorrect type")]
 
 
 def test_fixed_warnings_are_counted_not_failed():
     fewer = BASE[1:]
-    assert kbuild.new_warnings(fewer, BASE) == []
-    assert kbuild.gone_warnings(fewer, BASE) == 1
+    assert sparse.new_warnings(fewer, BASE) == []
+    assert sparse.gone_warnings(fewer, BASE) == 1
 
 
 # --- .config checking ------------------------------------------------------

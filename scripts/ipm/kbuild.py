@@ -1,19 +1,18 @@
 """Out-of-tree kernel builds of drivers/iommu, the layer under verify.py,
-bisectcheck.py and runtime.py.
+sparse.py, bisectcheck.py and runtime.py.
 
 It knows the architectures (ARCHES, parse_arches), the tools a build needs
 (require_tools, require_clean), the config fragments (parse_config,
 config_mismatches), the environment of the kernel's make (make_env,
 ccache_env, in_mount_ns, jobs) and the state of a build directory
-(BuildDir); also the sparse baseline of verify (baseline).  For one tree
-and architecture, BuildDir
+(BuildDir).  For one tree and architecture, BuildDir
   configure  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
              then olddefconfig; every option of the fragment must come out
              exactly as written (a missing driver would pass a build
              vacuously)
   build      'make drivers/iommu/' with KCFLAGS=-Werror: any compiler
              warning fails (the unmigrated 6.12 base builds clean this way)
-  sparse     'make C=2 drivers/iommu/' and its warnings
+(sparse.run is the third check of verify, 'make C=2' in a BuildDir).
 
 Builds are out of tree, O=<cache>/builds/<key>-<arch>, KEY derived from the
 tree's real path, so the kernel tree is never written and a second run only
@@ -31,10 +30,8 @@ changes (sync, stale_files).  Changes outside the scope are left to make.
 
 Failures are Result objects (ok False), printed by line(); refusals are
 ToolErrors: a missing tool or build header (exit 11), a tree configured in
-place (2), a build directory in use (4), a base that does not build for
-the baseline (1)."""
+place (2), a build directory in use (4)."""
 
-import collections
 import contextlib
 import dataclasses
 import hashlib
@@ -48,7 +45,7 @@ import subprocess
 import time
 
 from . import procs, tools, tree as treemod
-from .errors import ToolError, EXIT_FINDINGS, EXIT_NO_TOOL
+from .errors import ToolError, EXIT_NO_TOOL
 from .manifest import ROOT, scope as series_scope
 
 KCONFIG_DIR = ROOT / "kconfig"
@@ -58,7 +55,6 @@ TARGET = "drivers/iommu/"
 # every run of a build directory, so it never forces a rebuild by itself.
 KCFLAGS = "-Werror"
 STATE = "ipm-state.json"
-BASELINE = "ipm-sparse-baseline.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -178,87 +174,6 @@ def config_mismatches(wanted, actual):
 def describe_mismatch(opt, want, got):
     what = "absent from .config" if got is None else f"={got}"
     return f"{opt}={want} wanted, {what}"
-
-
-# --- sparse output ---------------------------------------------------------
-
-Warning = collections.namedtuple("Warning", "file line text")
-
-# path:line:col: message (sparse always prints a column; gcc usually does)
-_POS = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?:(?P<col>\d+):)?\s?(?P<rest>.*)$")
-_KIND = re.compile(r"^\s*(warning|error):\s*(.*)$")
-_EMBEDDED_POS = re.compile(r"(\S+?\.[chS]):\d+(?::\d+)?")
-
-
-def _relpath(path, srctree, objtree):
-    """PATH as printed by the build, relative to the source tree."""
-    srctree = str(srctree).rstrip("/")
-    if not os.path.isabs(path):
-        path = os.path.normpath(os.path.join(str(objtree), path)) if objtree else \
-            os.path.normpath(path)
-    if path.startswith(srctree + "/"):
-        return path[len(srctree) + 1:]
-    if objtree and path.startswith(str(objtree).rstrip("/") + "/"):
-        return path[len(str(objtree).rstrip("/")) + 1:]
-    return path
-
-
-def _clean_text(text, srctree):
-    text = text.replace(str(srctree).rstrip("/") + "/", "")
-    text = _EMBEDDED_POS.sub(r"\1", text)
-    return " ".join(text.split())
-
-
-def parse_sparse(output, srctree="", objtree=""):
-    """[Warning] from the output of 'make C=2'.
-
-    A line 'file:line:col: warning: text' (or 'error:') starts a warning;
-    the following lines with a position but no kind ('    expected int',
-    '    got char *') belong to it and are appended to its text.  File
-    names are made relative to the source tree, and positions quoted in
-    the text ('declared at x.h:12') lose their numbers."""
-    out = []
-    cur = None
-    for raw in output.splitlines():
-        m = _POS.match(raw)
-        if not m:
-            if cur and not raw.startswith((" ", "\t")):
-                out.append(cur)
-                cur = None
-            continue
-        rest = m.group("rest")
-        k = _KIND.match(rest)
-        if k:
-            if cur:
-                out.append(cur)
-            cur = Warning(_relpath(m.group("file"), srctree, objtree),
-                          int(m.group("line")),
-                          f"{k.group(1)}: {_clean_text(k.group(2), srctree)}")
-        elif cur is not None and rest.strip():
-            cur = cur._replace(text=f"{cur.text} / {_clean_text(rest, srctree)}")
-    if cur:
-        out.append(cur)
-    return out
-
-
-def warning_key(w):
-    return (w.file, w.text)
-
-
-def new_warnings(found, base):
-    """Warnings of FOUND beyond those of BASE, compared as multisets of
-    (file, text): line numbers may shift freely.  Returns a list of
-    (key, count in found, count in base), sorted."""
-    have = collections.Counter(warning_key(w) for w in found)
-    had = collections.Counter(warning_key(w) for w in base)
-    return sorted((k, n, had.get(k, 0)) for k, n in have.items() if n > had.get(k, 0))
-
-
-def gone_warnings(found, base):
-    """Number of base warnings that no longer occur."""
-    have = collections.Counter(warning_key(w) for w in found)
-    had = collections.Counter(warning_key(w) for w in base)
-    return sum((had - have).values())
 
 
 # --- build directories -----------------------------------------------------
@@ -557,16 +472,6 @@ class BuildDir:
                           excerpt(text, self.src), log)
         return Result(True, secs, f"{TARGET} KCFLAGS={KCFLAGS}", (), log)
 
-    def sparse(self, logname="ipm-sparse.log"):
-        """make C=2 drivers/iommu/; (Result, [Warning])."""
-        rc, secs, text = self.run(self.make_argv(TARGET, sparse=True), logname)
-        log = self.path / logname
-        warnings = parse_sparse(text, self.src, self.path)
-        if rc != 0:
-            return Result(False, secs, "make C=2 failed",
-                          excerpt(text, self.src), log), warnings
-        return Result(True, secs, "", (), log), warnings
-
 
 def names_header(deps, rel):
     """Does a kbuild .cmd dependency list name the header REL (relative to
@@ -643,68 +548,6 @@ def line(say, arch, check, res, extra=""):
             say(f"    {l}")
         if res.log:
             say(f"    full log: {res.log}")
-
-
-# --- sparse baseline -------------------------------------------------------
-
-_sparse_version = None
-
-
-def sparse_version():
-    global _sparse_version
-    if _sparse_version is None:
-        p = procs.run(["sparse", "--version"], capture_output=True, text=True)
-        _sparse_version = (p.stdout or p.stderr).strip()
-    return _sparse_version
-
-
-def baseline(base, arch, say):
-    """Sparse warnings of the unmigrated BASE for ARCH, computed once.
-
-    Cached in the base's build directory; the cache is keyed by the base's
-    scope contents, the configuration and the sparse version."""
-    bd = BuildDir(base, arch)
-    with bd.locked():
-        hashes = bd.sync()
-        fp = hashlib.sha256(json.dumps(
-            [hashes, bd.config_fingerprint(), sparse_version(), KCFLAGS,
-             bd.identity()], sort_keys=True).encode()).hexdigest()
-        cache = bd.path / BASELINE
-        try:
-            data = json.loads(cache.read_text())
-            if data.get("fingerprint") == fp:
-                return [Warning(*w) for w in data["warnings"]], True, bd
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        say(f"{arch.name:<7} base    computing the sparse baseline of {base} "
-            "(once; the first build of a tree includes 'make prepare')")
-        t0 = time.monotonic()
-        res = bd.configure()
-        if not res.ok:
-            line(say, arch.name, "base", res)
-            raise ToolError(f"{base}: the base does not configure for {arch.name}",
-                            EXIT_FINDINGS)
-        res = bd.build("ipm-base-build.log")
-        if not res.ok:
-            line(say, arch.name, "base", res)
-            raise ToolError(f"{base}: the unmigrated base does not build "
-                            f"{TARGET} for {arch.name} with KCFLAGS={KCFLAGS}",
-                            EXIT_FINDINGS)
-        res, warnings = bd.sparse("ipm-base-sparse.log")
-        if not res.ok:
-            line(say, arch.name, "base", res)
-            raise ToolError(f"{base}: sparse failed on the base for {arch.name}",
-                            EXIT_FINDINGS)
-        line(say, arch.name, "base", Result(
-            True, time.monotonic() - t0,
-            f"{len(warnings)} sparse warnings in the base, cached"))
-        tmp = cache.with_name(cache.name + ".tmp")
-        tmp.write_text(json.dumps({"fingerprint": fp, "base": str(bd.tree),
-                                   "arch": arch.name,
-                                   "warnings": [list(w) for w in warnings]},
-                                  indent=1))
-        os.replace(tmp, cache)
-        return warnings, False, bd
 
 
 def default_base(tree, say):

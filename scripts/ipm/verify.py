@@ -18,7 +18,7 @@ tool (a ToolError)."""
 import pathlib
 import time
 
-from . import kbuild, tree as treemod
+from . import kbuild, sparse, tree as treemod
 from .errors import EXIT_OK, EXIT_FINDINGS
 from .manifest import scope as series_scope
 
@@ -64,13 +64,13 @@ def verify_arch(tree, base, arch, say):
         kbuild.line(say, arch.name, "build", res)
         if not res.ok:
             return [f"{arch.name} build"]
-        base_warnings, cached, _ = kbuild.baseline(base, arch, say)
-        res, warnings = bd.sparse()
+        base_warnings, cached, _ = sparse.baseline(base, arch, say)
+        res, warnings = sparse.run(bd)
         if not res.ok:
             kbuild.line(say, arch.name, "sparse", res)
             return [f"{arch.name} sparse"]
-        new = kbuild.new_warnings(warnings, base_warnings)
-        gone = kbuild.gone_warnings(warnings, base_warnings)
+        new = sparse.new_warnings(warnings, base_warnings)
+        gone = sparse.gone_warnings(warnings, base_warnings)
         res.ok = not new
         res.detail = (f"{len(warnings)} warnings, base {len(base_warnings)}"
                       f"{' (cached)' if cached else ''}, {sum(n - b for _, n, b in new)} new"
@@ -78,7 +78,7 @@ def verify_arch(tree, base, arch, say):
         if new:
             shown = []
             for (f, text), n, b in new:
-                lines = sorted(w.line for w in warnings if kbuild.warning_key(w) == (f, text))
+                lines = sorted(w.line for w in warnings if sparse.warning_key(w) == (f, text))
                 shown.append(f"{f}:{','.join(map(str, lines))}: {text} "
                              f"[{n} here, {b} in base]")
             res.excerpt = tuple(shown)
