@@ -11,8 +11,10 @@ run_bisect(tree, steps, scope, arches, say, apply_step, build)
   (the tests pass fakes).
 
 Exit codes: 0 every step applied and built, 1 the tree does not build
-before any step or a step does not apply or build (the first is named),
-2 bad input or a missing tool (a ToolError)."""
+before any step or a step does not apply or build (the first is named);
+ToolErrors: 2 bad input (unknown --arch, a tree configured in place), 4 a
+build directory or the scratch copy in use, 11 a missing tool or build
+header."""
 
 import pathlib
 import shutil
@@ -55,8 +57,8 @@ def bisect_check(tree, steps, scope, say, arch="x86_64,arm64", fmt=None):
     FMT    fmt.Formatting of the run (the lines the rules change are
            formatted as 'apply' formats them)
     Returns EXIT_OK, or EXIT_FINDINGS naming the first step that does not
-    apply or does not build; ToolError (exit 2) for a missing tool or an
-    unclean tree."""
+    apply or does not build; a ToolError for a missing tool (exit 11) or
+    an unclean tree (exit 2)."""
     arches = kbuild.parse_arches(arch)
     kbuild.require_tools(arches, sparse=False)
     tree = pathlib.Path(tree).resolve()

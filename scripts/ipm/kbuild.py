@@ -247,7 +247,8 @@ def ccache_env(env, basedir=None):
 
 @contextlib.contextmanager
 def lock(path):
-    """PATH (a lock file) held exclusively; a ToolError if another run has it."""
+    """PATH (a lock file) held exclusively; a ToolError (exit 4) if another
+    run has it."""
     with treemod.exclusive(path, f"{path}: another build is using this build "
                            "directory; try again when it is done"):
         yield

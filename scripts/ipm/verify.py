@@ -12,8 +12,10 @@ verify(tree, say, arch, base)
           of the unmigrated base as multisets of (file, text without line
           and column): a warning the base does not have fails and is shown
 
-Exit codes: 0 all checks passed, 1 a check failed, 2 bad input or a missing
-tool (a ToolError)."""
+Exit codes: 0 all checks passed, 1 a check failed (or the base does not
+build: sparse.baseline); ToolErrors: 2 bad input (unknown --arch, a tree
+configured in place), 4 a build directory in use, 11 a missing tool or
+build header."""
 
 import pathlib
 import time
