@@ -30,7 +30,11 @@ changes (sync, stale_files).  Changes outside the scope are left to make.
 
 Failures are Result objects (ok False), printed by line(); refusals are
 ToolErrors: a missing tool or build header (exit 11), a tree configured in
-place (2), a build directory in use (4)."""
+place (2), a build directory in use (4).
+
+The module is over 500 lines because BuildDir with its incremental safety
+(about 250 of them) belongs with the environment and config checks that
+runtime.py shares with it: together they are the one build layer."""
 
 import contextlib
 import dataclasses
