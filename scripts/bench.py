@@ -6,6 +6,9 @@ one table and written to <cache>/bench/bench.txt and bench.json.  The
 machine load (uptime) is printed with them: figures taken on a loaded
 machine are slower in wall time, the CPU seconds move less.
 
+Above 500 lines: one function per section below, and one section per
+figure docs/performance.md quotes.
+
 Sections (one function each):
   apply    the full apply on a fresh copy of the 6.12 base: wall time and
            CPU time per step, spatch runs, files given to spatch, peak RSS
