@@ -20,9 +20,10 @@ Commands (each also a make target, see README.md):
   fetch    [--version V]        fetch and unpack linux-source-V into the cache
   copy     [--version V] [DEST] a fresh working copy of linux-source-V
   steps                         list the steps
+"""
 
-Above 500 lines: argparse and one thin function per command, kept in the
-one file users run."""
+# Above 500 lines: argparse and one thin function per command, kept in the
+# one file users run.
 
 import os
 import signal
