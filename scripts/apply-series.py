@@ -15,8 +15,9 @@ Commands (each also a make target, see README.md):
   check    KERNEL               report old API and struct page uses
   verify   KERNEL               build and sparse-check drivers/iommu
   bisect-check KERNEL [--steps S]  apply the steps one by one to a copy, building each
-  runtime  KERNEL [--arch A] [--base B] [--sanitize] [--only S]
+  runtime  KERNEL [--arch A] [--base B | --no-base] [--sanitize] [--only S]
                                 boot base and migrated kernels under QEMU
+                                (--no-base: the migrated kernels alone)
   fetch    [--version V]        fetch and unpack linux-source-V into the cache
   copy     [--version V] [DEST] a fresh working copy of linux-source-V
   steps                         list the steps
