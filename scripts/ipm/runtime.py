@@ -218,13 +218,14 @@ def _build(tree, arch, obj, say, label, sanitize=False):
                   [str(src / "scripts/kconfig/merge_config.sh"), "-m", "-O", str(obj),
                    str(obj / ".config"), *map(str, frags)],
                   make + ["olddefconfig"]]
-    steps.append(["nice", "-n", "10"] + make + [f"-j{jobs}", pathlib.Path(arch.image).name])
+    steps.append(make + [f"-j{jobs}", pathlib.Path(arch.image).name])
     script = "set -e\n"
     for argv in steps:
         script += " ".join(_sh(a) for a in argv) + "\n"
     argv = ["sh", "-c", script]
     if use_ns:
         argv = kbuild.in_mount_ns(tree, src, argv)
+    argv = ["nice", "-n", str(kbuild.NICE), *argv]
     env = kbuild.ccache_env(kbuild.make_env(), basedir=treemod.cache_root())
     with open(log, "w") as f:
         rc = run_group(argv, stdout=f, env=env)
