@@ -152,6 +152,20 @@ def split_args(toks, lo, hi):
     return out
 
 
+def call_args(toks, j):
+    """(start, end) of each top-level argument of the call whose name is
+    TOKS[j] and whose '(' is TOKS[j + 1]; [] for an empty list."""
+    return split_args(toks, j + 2, matching(toks, j + 1))
+
+
+def member_name(toks, lo, hi):
+    """NAME when TOKS[lo:hi] ends with a member access '->NAME' or '.NAME',
+    else None."""
+    if hi - lo >= 2 and toks[hi - 2].text in ("->", ".") and toks[hi - 1].ident:
+        return toks[hi - 1].text
+    return None
+
+
 class Segment:
     """A statement-sized run of tokens and where it sits.
 
