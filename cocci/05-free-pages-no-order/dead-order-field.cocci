@@ -37,7 +37,7 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: @dead-order-members
+// Prefilter: @computed
 
 virtual patch
 virtual context

@@ -65,7 +65,7 @@
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
 // Prefilter: iommu_put_pages_list iommu_pages_list_add
-// Prefilter-together: @free-lists
+// Prefilter-together: @computed
 
 #spatch --keep-comments
 

@@ -15,7 +15,8 @@ EXIT_NOT_KERNEL = 8     # KERNEL is a directory but not a kernel tree with IOMMU
 EXIT_READ_ONLY = 9      # the tree (or the files to change) cannot be written
 EXIT_UNSUPPORTED = 10   # a kernel without iommu-pages (e.g. 6.1)
 EXIT_NO_TOOL = 11       # a program (spatch, patch, ...) or a build header is missing
-EXIT_MANIFEST = 12      # series.toml is wrong: names a missing rule, bad entry
+EXIT_MANIFEST = 12      # series.toml is wrong: names a missing rule, bad entry;
+                        # or a rule's computed prefilter is missing or broken
 EXIT_MIXED = 13         # the tree has some steps applied but not as a prefix 1..k of the series
 EXIT_HALF = 14          # a converted header with files of the scope still in the old state
 EXIT_WRITE = 15         # writing into the tree failed (disk full, I/O error); put back and checked
