@@ -30,9 +30,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from faketree import (make_project, make_series_tree, series_steps, tool_argv,  # noqa: E402
-                      tree_hash)
-from ipm import manifest  # noqa: E402
+from faketree import (make_project, make_series_tree, scope_contents,  # noqa: E402
+                      series_steps, tool_argv, tree_hash)
 
 PYTHON = "/usr/bin/python3"
 CLASSES = [
@@ -42,16 +41,6 @@ CLASSES = [
     "restorable (SIGKILL in the swap, then restore)",
 ]
 STARTUP = "of which: killed by SIGINT/SIGTERM while the interpreter started"
-
-
-def scope(tree):
-    out = {}
-    for top in manifest.scope():
-        p = tree / top
-        for f in [p] if p.is_file() else sorted(q for q in p.rglob("*") if q.is_file()):
-            if not f.name.endswith(".ipm-new"):
-                out[str(f.relative_to(tree))] = f.read_bytes()
-    return out
 
 
 def leftover_children(cache):
@@ -83,7 +72,7 @@ class Loop:
         if p.returncode != 0:
             sys.exit(f"stress: the reference apply failed: {p.stderr}")
         self.before, self.applied = tree_hash(self.pristine), tree_hash(ref)
-        self.old, self.new = scope(self.pristine), scope(ref)
+        self.old, self.new = scope_contents(self.pristine), scope_contents(ref)
         self.nfiles = sum(self.old.get(k) != v for k, v in self.new.items())
         t0 = time.monotonic()
         self.tool("dry-run", self.pristine)
@@ -146,7 +135,7 @@ class Loop:
             return f"OTHER: a child still runs ({left[0][1]})", what
         if "Traceback" in err or len(err.splitlines()) > 1:
             return f"OTHER: stderr {err.strip()[-300:]!r}", what
-        now = scope(self.tree)
+        now = scope_contents(self.tree)
         for rel in set(now) | set(self.old):
             if now.get(rel) not in (self.old.get(rel), self.new.get(rel)):
                 return f"OTHER: {rel} is neither its old nor its new version", what

@@ -247,6 +247,16 @@ def tool_argv(project, *args, pause=None):
     return ["/usr/bin/python3", *launcher, script, *map(str, args)]
 
 
+def scope_contents(tree):
+    """{relative path: bytes} of the files in the series' scope of TREE, as
+    the tool sees them: not the swap's marker, nor a file's next version
+    (*.ipm-new) that a killed swap can leave."""
+    from ipm import manifest, tree as treemod
+    return {rel: (pathlib.Path(tree) / rel).read_bytes()
+            for rel in treemod.scope_files(tree, manifest.scope())
+            if not rel.endswith(treemod.TMP_SUFFIX)}
+
+
 def sources(tree):
     """The C files below TREE (not .git), path -> content."""
     return {p: p.read_bytes() for p in pathlib.Path(tree).rglob("*.[ch]")

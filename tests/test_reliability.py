@@ -20,8 +20,8 @@ import pytest
 
 from conftest import ROOT
 from faketree import (FREE_PAGE_RULE, make_project, make_series_tree,
-                      make_tree, series_steps, tool, tool_argv, tree_hash,
-                      wait_for)
+                      make_tree, scope_contents, series_steps, tool, tool_argv,
+                      tree_hash, wait_for)
 from ipm import errors
 from ipm.errors import (EXIT_BUSY, EXIT_DIRTY, EXIT_FINDINGS, EXIT_INTERRUPTED,
                         EXIT_MANIFEST, EXIT_NO_PATH, EXIT_NO_TOOL,
@@ -401,18 +401,6 @@ def test_two_runs_started_together(tmp_path, cache, series):
 
 
 # --- 2. signals at random moments ----------------------------------------------------
-
-def scope_contents(tree):
-    out = {}
-    for top in ("drivers/iommu", "include/linux/iommu.h"):
-        p = tree / top
-        files = [p] if p.is_file() else sorted(f for f in p.rglob("*") if f.is_file())
-        for f in files:
-            # the swap's next version, and its marker (test_tree_safety.py)
-            if not f.name.endswith(".ipm-new") and f.name != ".ipm-journal":
-                out[str(f.relative_to(tree))] = f.read_bytes()
-    return out
-
 
 def test_signals_at_random_moments(tmp_path, cache, series):
     """SIGINT, SIGTERM and SIGKILL at random moments of apply.  Afterwards
