@@ -16,7 +16,10 @@ VERSION ?= 6.12
 RUNS    ?= 200
 # pytest workers of make test (python3-pytest-xdist; a file's tests stay together)
 TEST_JOBS ?= 2
-TOOL    := $(PYTHON) scripts/apply-series.py
+# Python starts with SIGINT ignored: a Ctrl-C while the interpreter loads,
+# before the tool's first line sets its handler, is dropped instead of
+# printing Python's own KeyboardInterrupt traceback (coreutils env).
+TOOL    := env --ignore-signal=INT $(PYTHON) scripts/apply-series.py
 # Debian packages the tool and its tests need.
 PACKAGES := coccinelle sparse python3 python3-pytest patch git make gcc \
 	gcc-aarch64-linux-gnu flex bison bc libelf-dev libssl-dev dwarves \

@@ -240,11 +240,14 @@ def wait_for(proc, text, timeout=60):
 
 
 def tool_argv(project, *args, pause=None):
-    """The command line of PROJECT's apply-series.py with ARGS; PAUSE
-    seconds between two files of its swap (tests/pause_swap.py)."""
+    """The command line of PROJECT's apply-series.py with ARGS, as the
+    Makefile starts it (SIGINT ignored until the tool's first line sets
+    its handler); PAUSE seconds between two files of its swap
+    (tests/pause_swap.py)."""
     script = str(pathlib.Path(project) / "scripts" / "apply-series.py")
     launcher = [str(ROOT / "tests" / "pause_swap.py"), str(pause)] if pause else []
-    return ["/usr/bin/python3", *launcher, script, *map(str, args)]
+    return ["env", "--ignore-signal=INT", "/usr/bin/python3", *launcher, script,
+            *map(str, args)]
 
 
 def scope_contents(tree):
