@@ -4,8 +4,8 @@ sparse.py, bisectcheck.py and runtime.py.
 It knows the architectures (ARCHES, parse_arches), the tools a build needs
 (require_tools, require_clean), the config fragments (parse_config,
 config_mismatches), the environment of the kernel's make (make_env,
-ccache_env, in_mount_ns, jobs) and the state of a build directory
-(BuildDir).  For one tree and architecture, BuildDir
+ccache_env, in_mount_ns, build_command, jobs) and the state of a build
+directory (BuildDir).  For one tree and architecture, BuildDir
   configure  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
              then olddefconfig; every option of the fragment must come out
              exactly as written (a missing driver would pass a build
@@ -242,6 +242,20 @@ def in_mount_ns(tree, src, argv):
             script, "sh", str(tree), str(src), *map(str, argv)]
 
 
+def build_command(tree, src, argv):
+    """(argv, env) of ARGV as every kernel build of the tool runs it: at
+    NICE, through ccache, and when SRC is not TREE with TREE bind-mounted
+    at SRC (in_mount_ns), the paths below the cache made relative."""
+    env = make_env()
+    if src != tree:
+        src.mkdir(parents=True, exist_ok=True)
+        argv = in_mount_ns(tree, src, argv)
+        ccache_env(env, basedir=treemod.cache_root())
+    else:
+        ccache_env(env)
+    return ["nice", "-n", str(NICE), *argv], env
+
+
 def ccache_env(env, basedir=None):
     """ENV with the settings of the ccache that every kernel build of the
     tool compiles through (<cache>/ccache).  BASEDIR: absolute paths below
@@ -344,14 +358,7 @@ class BuildDir:
             start = f.tell()
             f.write("$ " + " ".join(argv) + "\n")
             f.flush()
-            env = make_env()
-            if self.src != self.tree:
-                self.src.mkdir(parents=True, exist_ok=True)
-                argv = in_mount_ns(self.tree, self.src, argv)
-                ccache_env(env, basedir=treemod.cache_root())
-            else:
-                ccache_env(env)
-            argv = ["nice", "-n", str(NICE), *argv]
+            argv, env = build_command(self.tree, self.src, argv)
             p = procs.run(argv, stdout=f, stderr=subprocess.STDOUT,
                           cwd=cwd, env=env, stdin=subprocess.DEVNULL)
         with open(log, errors="replace") as f:

@@ -204,8 +204,6 @@ def _build(tree, arch, obj, say, label, sanitize=False):
     log = obj / "ipm-build.log"
     use_ns = kbuild.mount_ns_available()
     src = root() / "src" if use_ns else tree
-    if use_ns:
-        src.mkdir(parents=True, exist_ok=True)
     cc = f"ccache {arch.cross}gcc"
     make = ["make", "-C", str(src), f"O={obj}", f"ARCH={arch.make_arch}",
             f"CC={cc}", "HOSTCC=ccache gcc"]
@@ -222,11 +220,7 @@ def _build(tree, arch, obj, say, label, sanitize=False):
     script = "set -e\n"
     for argv in steps:
         script += " ".join(_sh(a) for a in argv) + "\n"
-    argv = ["sh", "-c", script]
-    if use_ns:
-        argv = kbuild.in_mount_ns(tree, src, argv)
-    argv = ["nice", "-n", str(kbuild.NICE), *argv]
-    env = kbuild.ccache_env(kbuild.make_env(), basedir=treemod.cache_root())
+    argv, env = kbuild.build_command(tree, src, ["sh", "-c", script])
     with open(log, "w") as f:
         rc = run_group(argv, stdout=f, env=env)
     secs = time.monotonic() - t0
