@@ -1,10 +1,15 @@
-"""Code that 6.12 does not have, inserted into real 6.12 drivers (marker
-'kernel'): apply converts it and check finds nothing; a struct page use no
-rule converts stops apply at the first step after 15, naming the function.
+"""Code that 6.12 does not have, added to real 6.12 drivers (marker
+'kernel'): apply converts it, check finds nothing and verify builds it; a
+struct page use no rule converts stops apply at the first step after 15,
+naming the function.
 
-The inserted functions are the kind new kernels bring: a free list built
-by hand, a debug helper that looks at a table through its struct page, a
-helper next to a pm ops initialiser that spatch 1.1.1 could not parse."""
+The new functions are the kind new kernels bring, inserted among a
+driver's functions (INSERTS) or appended to its end (VARIANTS): a free
+list built by hand, a debug helper that looks at a table through its
+struct page, a helper next to a pm ops initialiser that spatch 1.1.1 could
+not parse, orders written as constants, expressions and a get_order()
+local that is also used for something else, a node and gfp given as
+expressions, a driver-local macro."""
 
 import re
 import subprocess
@@ -49,7 +54,7 @@ static void __maybe_unused rk_iommu_dump_dt(struct rk_iommu_domain *rk_domain)
 	pr_debug("dt pfn 0x%lx\\n", page_to_pfn(virt_to_page(rk_domain->dt)));
 }
 
-static void __maybe_unused rk_iommu_free_scratch(u32 *p)
+static void __maybe_unused rk_iommu_free_spare(u32 *p)
 {
 	iommu_free_page(p);
 }
@@ -74,6 +79,50 @@ WANT = {
 }
 
 
+# New code of the kind a later -rc brings, appended to real drivers: each
+# entry is (file, code appended, lines the applied file must contain).
+VARIANTS = [
+    ("drivers/iommu/rockchip-iommu.c",
+     "\nstatic u32 __maybe_unused *rk_iommu_alloc_scratch(void)\n{\n"
+     "\treturn iommu_alloc_page(GFP_KERNEL);\n}\n\n"
+     "static void __maybe_unused rk_iommu_free_scratch(u32 *p)\n{\n\tiommu_free_page(p);\n}\n",
+     ["\treturn iommu_alloc_pages_sz(GFP_KERNEL, PAGE_SIZE);",
+      "\tiommu_free_pages(p);"]),
+    ("drivers/iommu/exynos-iommu.c",
+     "\nstatic void __maybe_unused *exynos_alloc_four(void)\n{\n"
+     "\tvoid *p = iommu_alloc_pages(GFP_KERNEL, 1 + 1);\n\n"
+     "\tif (p)\n\t\tiommu_free_pages(p, 1 + 1);\n\treturn p;\n}\n",
+     ["\tvoid *p = iommu_alloc_pages_sz(GFP_KERNEL, PAGE_SIZE << (1 + 1));",
+      "\t\tiommu_free_pages(p);"]),
+    ("drivers/iommu/intel/iommu.c",
+     "\nstatic void __maybe_unused *intel_alloc_ring(int nid, gfp_t gfp)\n{\n"
+     "\treturn iommu_alloc_pages_node(nid, gfp, 2);\n}\n",
+     ["\treturn iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << 2);"]),
+    ("drivers/iommu/amd/init.c",
+     "\nstatic int __maybe_unused amd_ring_init(struct amd_iommu *iommu, size_t size,\n"
+     "\t\t\t\t\t u32 *entries)\n{\n"
+     "\tint order = get_order(size);\n\tvoid *ring;\n\n"
+     "\tring = iommu_alloc_pages(GFP_KERNEL, order);\n"
+     "\tif (!ring)\n\t\treturn -ENOMEM;\n"
+     "\twritel(order, iommu->mmio_base + 0x2000);\n"
+     "\t*entries = (1 << order) * PAGE_SIZE / 16;\n"
+     "\tiommu_free_pages(ring, order);\n\treturn 0;\n}\n",
+     ["\tint order = get_order(size);",
+      "\tring = iommu_alloc_pages_sz(GFP_KERNEL, size);",
+      "\twritel(order, iommu->mmio_base + 0x2000);",
+      "\t*entries = (1 << order) * PAGE_SIZE / 16;",
+      "\tiommu_free_pages(ring);"]),
+    ("drivers/iommu/sun50i-iommu.c",
+     "\nstatic void __maybe_unused *sun50i_alloc_on(struct device *dev, bool atomic)\n{\n"
+     "\treturn iommu_alloc_page_node(dev_to_node(dev),\n"
+     "\t\t\t\t     atomic ? GFP_ATOMIC : GFP_KERNEL);\n}\n",
+     ["PAGE_SIZE);"]),
+    ("drivers/iommu/io-pgtable-arm.c",
+     "\n#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages(gfp, 0)\n",
+     ["#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]),
+]
+
+
 def insert(tree, rel, text, anchor):
     p = tree / rel
     src = p.read_text()
@@ -90,19 +139,33 @@ def base():
     return bases.pristine("6.12", print)
 
 
-def test_inserted_variants_are_converted_and_check_passes(base, tmp_path):
+def test_new_code_is_converted_checked_and_built(base, tmp_path):
+    """INSERTS and VARIANTS in one tree (seven drivers): apply converts every
+    form, check finds nothing, and verify builds the result on x86_64 and
+    arm64 with no new sparse warning."""
     tree = bases.copy("6.12", tmp_path / "linux", print)
     for rel, text, anchor in INSERTS:
         insert(tree, rel, text, anchor)
+    for rel, code, _ in VARIANTS:
+        with open(tree / rel, "a") as f:
+            f.write(code)
     p = tool("apply", tree)
     assert p.returncode == 0, p.stdout + p.stderr
-    for rel, lines in WANT.items():
-        got = (tree / rel).read_text().split("\n")
+    want = {rel: list(lines) for rel, lines in WANT.items()}
+    for rel, _, lines in VARIANTS:
+        want.setdefault(rel, []).extend(lines)
+    for rel, lines in want.items():
+        got = (tree / rel).read_text()
         for line in lines:
             assert line in got, f"{rel}: missing {line!r}"
+    sun50i = (tree / "drivers/iommu/sun50i-iommu.c").read_text()
+    assert "iommu_alloc_pages_node_sz(dev_to_node(dev)" in sun50i
     p = tool("check", tree)
     assert p.returncode == 0, p.stdout[-3000:]
     assert "summary: 0 finding(s)" in p.stdout
+    p = tool("verify", tree)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr
+    assert "verify: PASS (x86_64, arm64)" in p.stdout
 
 
 def test_struct_page_use_no_rule_converts_stops_apply(base, tmp_path):
