@@ -182,6 +182,99 @@ def test_gone_paths_limit_a_driver_steps_leftovers(tmp_path):
 
 def test_series_scopes_the_driver_steps_leftovers():
     steps = manifest.load().steps
+    assert steps[0].gone_paths == steps[1].gone_paths == ("drivers/iommu/tegra-smmu.c",)
     assert steps[8].gone_paths == ("drivers/iommu/riscv/",)
     assert steps[9].gone_paths == ("drivers/iommu/amd/",)
     assert steps[10].gone_paths == ()
+
+
+# --- the real steps on new driver code ---------------------------------------
+
+def series_step(number):
+    """Step NUMBER of series.toml without its hand patches (they patch the
+    real iommu-pages.h, which these small trees do not have)."""
+    return dataclasses.replace(manifest.load().steps[number - 1], patches=())
+
+
+OLD_RAW = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static struct page *raw_alloc(gfp_t gfp)
+{
+	return __iommu_alloc_pages(gfp, 0);
+}
+
+static void raw_free(struct page *p)
+{
+	__iommu_free_pages(p, 0);
+}
+"""
+
+
+def test_internal_api_outside_tegra_is_refused_with_its_reason(tmp_path):
+    """Steps 01 and 02 convert tegra-smmu only: __iommu_alloc_pages() in
+    another driver passes them and is refused by step 03, which says why."""
+    t = tree(tmp_path, OLD_RAW)
+    runner.run_step(series_step(1), t, SCOPE)
+    runner.run_step(series_step(2), t, SCOPE)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(series_step(3), t, SCOPE)
+    lines = str(e.value).splitlines()
+    assert lines[1].startswith(
+        "  drivers/iommu/foo.c:6: raw_alloc: return __iommu_alloc_pages(gfp, 0); "
+        "(cannot be converted: __iommu_alloc_pages() returns a struct page"), lines
+    assert lines[2].startswith(
+        "  drivers/iommu/foo.c:11: raw_free: __iommu_free_pages(p, 0); "
+        "(cannot be converted: __iommu_free_pages() is given a struct page"), lines
+
+
+ORDER_HELPER = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void *tbl_alloc(gfp_t gfp, int order)
+{
+	return iommu_alloc_pages(gfp, order);
+}
+"""
+
+
+def test_an_order_parameter_is_left_to_step_20(tmp_path):
+    """Step 19 passes byte sizes where a driver has one; an order that is a
+    parameter is not one, and step 20 turns it into PAGE_SIZE << order."""
+    t = tree(tmp_path, ORDER_HELPER)
+    runner.run_step(series_step(19), t, SCOPE)
+    assert (t / "drivers/iommu/foo.c").read_text() == ORDER_HELPER
+    runner.run_step(series_step(20), t, SCOPE)
+    assert "\treturn iommu_alloc_pages_sz(gfp, PAGE_SIZE << order);\n" in \
+        (t / "drivers/iommu/foo.c").read_text()
+
+
+MOVED = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void mv_collect(u64 *pt, u64 *pt2)
+{
+	LIST_HEAD(freelist);
+
+	list_add_tail(&virt_to_page(pt)->lru, &freelist);
+	list_move(&virt_to_page(pt2)->lru, &freelist);
+	iommu_put_pages_list(&freelist);
+}
+"""
+
+
+def test_a_table_moved_between_lists_is_refused_with_its_reason(tmp_path):
+    t = tree(tmp_path, MOVED)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(series_step(11), t, SCOPE)
+    lines = str(e.value).splitlines()
+    assert lines[2] == (
+        "  drivers/iommu/foo.c:9: mv_collect: list_move(&virt_to_page(pt2)->lru, "
+        "&freelist); (cannot be converted: list_move() first takes the table off "
+        "the list it is on, and struct iommu_pages_list has no helper that removes "
+        "a table from a list: the lists it moves tables between, and every list "
+        "joined to them, stay list_heads)"), lines
+    assert (t / "drivers/iommu/foo.c").read_text() == MOVED

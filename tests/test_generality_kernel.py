@@ -91,9 +91,12 @@ VARIANTS = [
     ("drivers/iommu/exynos-iommu.c",
      "\nstatic void __maybe_unused *exynos_alloc_four(void)\n{\n"
      "\tvoid *p = iommu_alloc_pages(GFP_KERNEL, 1 + 1);\n\n"
-     "\tif (p)\n\t\tiommu_free_pages(p, 1 + 1);\n\treturn p;\n}\n",
+     "\tif (p)\n\t\tiommu_free_pages(p, 1 + 1);\n\treturn p;\n}\n"
+     "\nstatic void __maybe_unused *exynos_alloc_order(gfp_t gfp, int order)\n{\n"
+     "\treturn iommu_alloc_pages(gfp, order);\n}\n",
      ["\tvoid *p = iommu_alloc_pages_sz(GFP_KERNEL, PAGE_SIZE << (1 + 1));",
-      "\t\tiommu_free_pages(p);"]),
+      "\t\tiommu_free_pages(p);",
+      "\treturn iommu_alloc_pages_sz(gfp, PAGE_SIZE << order);"]),
     ("drivers/iommu/intel/iommu.c",
      "\nstatic void __maybe_unused *intel_alloc_ring(int nid, gfp_t gfp)\n{\n"
      "\treturn iommu_alloc_pages_node(nid, gfp, 2);\n}\n",

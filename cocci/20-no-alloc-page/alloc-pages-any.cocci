@@ -74,9 +74,18 @@ fn(...) {
   <+... iommu_alloc_pages@p(gfp, I) ...+>
 }
 
+// An order already in parentheses (a macro's '(o)') is a single operand
+// too.  The paren isomorphism is off, so that '(E)' matches only an order
+// written in parentheses, not every expression.
+@simple_paren depends on patch disable paren@
+expression gfp, E;
+position p != {api.p, simple.p, simple_name.p};
+@@
+  iommu_alloc_pages@p(gfp, (E))
+
 @depends on patch@
 expression gfp, O;
-position p = {simple.p, simple_name.p};
+position p = {simple.p, simple_name.p, simple_paren.p};
 @@
 - iommu_alloc_pages@p(gfp, O)
 + iommu_alloc_pages_sz(gfp, PAGE_SIZE << O)

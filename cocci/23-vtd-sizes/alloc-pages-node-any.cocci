@@ -70,9 +70,18 @@ fn(...) {
   <+... iommu_alloc_pages_node@p(nid, gfp, I) ...+>
 }
 
+// An order already in parentheses (a macro's '(o)') is a single operand
+// too.  The paren isomorphism is off, so that '(E)' matches only an order
+// written in parentheses, not every expression.
+@simple_paren depends on patch disable paren@
+expression nid, gfp, E;
+position p != {api.p, simple.p, simple_name.p};
+@@
+  iommu_alloc_pages_node@p(nid, gfp, (E))
+
 @depends on patch@
 expression nid, gfp, O;
-position p = {simple.p, simple_name.p};
+position p = {simple.p, simple_name.p, simple_paren.p};
 @@
 - iommu_alloc_pages_node@p(nid, gfp, O)
 + iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << O)
