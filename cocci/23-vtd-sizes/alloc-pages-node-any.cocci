@@ -51,7 +51,10 @@ position p != api.p;
 
 // An order that is a single operand needs no parentheses after <<.  A
 // plain name counts only inside a function: in a macro body it may be a
-// parameter standing for any expression.
+// parameter standing for any expression.  Each kind of single operand is
+// found and rewritten before the next is looked for: one rewrite of the
+// positions of several rules would run once for each combination of
+// their matches, and rewrite a call twice.
 @simple depends on patch@
 identifier fld;
 constant C;
@@ -61,27 +64,41 @@ position p != api.p;
 @@
   iommu_alloc_pages_node@p(nid, gfp, \(C\|E->fld\|E.fld\|F(A)\))
 
+@depends on patch@
+expression nid, gfp, O;
+position p = simple.p;
+@@
+- iommu_alloc_pages_node@p(nid, gfp, O)
++ iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << O)
+
 @simple_name depends on patch@
 identifier fn, I;
 expression nid, gfp;
-position p != {api.p, simple.p};
+position p != api.p;
 @@
 fn(...) {
   <+... iommu_alloc_pages_node@p(nid, gfp, I) ...+>
 }
+
+@depends on patch@
+expression nid, gfp, O;
+position p = simple_name.p;
+@@
+- iommu_alloc_pages_node@p(nid, gfp, O)
++ iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << O)
 
 // An order already in parentheses (a macro's '(o)') is a single operand
 // too.  The paren isomorphism is off, so that '(E)' matches only an order
 // written in parentheses, not every expression.
 @simple_paren depends on patch disable paren@
 expression nid, gfp, E;
-position p != {api.p, simple.p, simple_name.p};
+position p != api.p;
 @@
   iommu_alloc_pages_node@p(nid, gfp, (E))
 
 @depends on patch@
 expression nid, gfp, O;
-position p = {simple.p, simple_name.p, simple_paren.p};
+position p = simple_paren.p;
 @@
 - iommu_alloc_pages_node@p(nid, gfp, O)
 + iommu_alloc_pages_node_sz(nid, gfp, PAGE_SIZE << O)
