@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from ipm import bases, guest, runtime, tree as treemod, verdict as verdictmod
+from ipm import bases, guest, kbuild, runtime, tree as treemod, verdict as verdictmod
 
 TOOL = [sys.executable, str(ROOT / "scripts" / "apply-series.py")]
 boots = pytest.mark.runtime
@@ -108,10 +108,10 @@ def test_cpio_lists_with_cpio(tmp_path):
 
 
 def test_parse_arches_and_scenarios():
-    assert [s.name for s in runtime.scenarios(runtime.parse_arches("arm64"))] == [
+    assert [s.name for s in runtime.scenarios(kbuild.parse_arches("arm64"))] == [
         "arm64-smmuv3-strict", "arm64-smmuv3-lazy"]
     with pytest.raises(Exception):
-        runtime.parse_arches("riscv")
+        kbuild.parse_arches("riscv")
 
 
 def test_base_and_no_base_exclude_each_other(tmp_path):
@@ -159,7 +159,7 @@ def assert_runtime_pass(migrated, only="", base=True):
                          *([] if base else ["--no-base"]))
     assert p.returncode == 0, out
     verdicts = {(sc, k): v for sc, k, v in PASS_LINE.findall(out)}
-    names = [s.name for a in runtime.parse_arches("x86_64,arm64")
+    names = [s.name for a in kbuild.parse_arches("x86_64,arm64")
              for s in runtime.select_scenarios(a, only)]
     kernels = ["base", "migrated"] if base else ["migrated"]
     assert names

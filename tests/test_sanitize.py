@@ -20,7 +20,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from ipm import bases, runtime, tree as treemod, verdict as verdictmod
+from ipm import bases, kbuild, runtime, tree as treemod, verdict as verdictmod
 
 TOOL = [sys.executable, str(ROOT / "scripts" / "apply-series.py")]
 sanitize = pytest.mark.sanitize
@@ -117,7 +117,7 @@ def test_kmemleak_attribution():
 
 
 def test_sanitizer_variant_builds_apart_and_boots_with_panic_on_warn():
-    x86 = runtime.RARCHES["x86_64"]
+    x86 = kbuild.ARCHES["x86_64"]
     tree = treemod.cache_root() / "work" / "some-tree"
     assert runtime.obj_dir(tree, x86, True) != runtime.obj_dir(tree, x86)
     assert runtime.obj_dir(tree, x86, True).name.endswith("-x86_64-sanitize")
@@ -140,9 +140,9 @@ SELFTEST_CONFIG = {"LPAE": "CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST",
 
 def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
     assert [name for name, _ in verdictmod.SELFTESTS] == list(SELFTEST_CONFIG)
-    for arch in runtime.RARCHES.values():
+    for arch in kbuild.ARCHES.values():
         frag = runtime.fragments(arch, True)[-1]
-        cfg = runtime.kbuild.parse_config(frag.read_text())
+        cfg = kbuild.parse_config(frag.read_text())
         for opt in ("CONFIG_KASAN_GENERIC", "CONFIG_DEBUG_VM",
                     "CONFIG_DEBUG_KMEMLEAK", *SELFTEST_CONFIG.values()):
             assert cfg.get(opt) == "y", (frag.name, opt)
@@ -150,7 +150,7 @@ def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
 
 
 def test_arm64_sanitizer_variant_boots_the_smmuv3_guest():
-    arm = runtime.RARCHES["arm64"]
+    arm = kbuild.ARCHES["arm64"]
     tree = treemod.cache_root() / "work" / "some-tree"
     assert runtime.obj_dir(tree, arm, True).name.endswith("-arm64-sanitize")
     assert [f.name for f in runtime.fragments(arm, True)] == [
@@ -198,7 +198,7 @@ def test_sanitize_base_and_migrated_pass(migrated):
     p, out = run_runtime(migrated, "--arch", "x86_64,arm64")
     assert p.returncode == 0, out
     v = verdicts(out)
-    names = [s.name for s in runtime.scenarios(runtime.parse_arches("x86_64,arm64"))]
+    names = [s.name for s in runtime.scenarios(kbuild.parse_arches("x86_64,arm64"))]
     for sc in names:
         assert v.get((sc, "base"), ("?",))[0] == "PASS", out
         assert v.get((sc, "migrated"), ("?",))[0] == "PASS", out
@@ -249,7 +249,7 @@ def broken_copy(migrated, name, breaker):
 
 def cleanup(scratch):
     shutil.rmtree(scratch, ignore_errors=True)
-    key = runtime.kbuild.tree_key(scratch)
+    key = kbuild.tree_key(scratch)
     for d in (runtime.root() / "obj").glob(key + "-*"):
         if d.is_dir():
             shutil.rmtree(d, ignore_errors=True)

@@ -7,7 +7,7 @@ initramfs(arch, say, cache)
   architecture, else Debian's busybox-static .deb for ARCH, fetched with
   apt-get download through a private apt configuration in CACHE (the
   system's apt sources and dpkg architectures are left alone).  Only
-  ARCH's name and busybox_deb_arch are read (a runtime.RArch, which this
+  ARCH's name and busybox_deb_arch are read (a kbuild.Arch, which this
   module does not import).
 
 make_disk(path)

@@ -68,6 +68,10 @@ class Arch:
     srcarch: str       # arch/<srcarch>
     defconfig: str     # make target
     cross: str         # CROSS_COMPILE= ('' for a native build)
+    image: str         # the bootable image, make target and path under arch/*/boot
+    qemu: str          # the QEMU that boots it (runtime)
+    console: str       # its serial console
+    busybox_deb_arch: str   # Debian's name of the architecture (the guest's busybox)
 
     @property
     def fragment(self):
@@ -83,25 +87,25 @@ def _x86_cross():
 
 
 ARCHES = {
-    "x86_64": Arch("x86_64", "x86_64", "x86", "x86_64_defconfig", _x86_cross()),
-    "arm64": Arch("arm64", "arm64", "arm64", "defconfig", "aarch64-linux-gnu-"),
+    "x86_64": Arch("x86_64", "x86_64", "x86", "x86_64_defconfig", _x86_cross(),
+                   "arch/x86/boot/bzImage", "qemu-system-x86_64", "ttyS0", "amd64"),
+    "arm64": Arch("arm64", "arm64", "arm64", "defconfig", "aarch64-linux-gnu-",
+                  "arch/arm64/boot/Image", "qemu-system-aarch64", "ttyAMA0", "arm64"),
 }
 
 
-def parse_arches(spec, table=None):
-    """'x86_64,arm64' -> [Arch, Arch] from TABLE (default: ARCHES, the build
-    architectures); a ToolError for an unknown name."""
-    table = ARCHES if table is None else table
+def parse_arches(spec):
+    """'x86_64,arm64' -> [Arch, Arch]; a ToolError for an unknown name."""
     names = [s.strip() for s in (spec or "").split(",") if s.strip()]
     if not names:
-        raise ToolError("--arch: give at least one of " + ", ".join(table))
+        raise ToolError("--arch: give at least one of " + ", ".join(ARCHES))
     out = []
     for n in names:
-        if n not in table:
+        if n not in ARCHES:
             raise ToolError(f"--arch: unknown architecture {n!r} "
-                            f"(known: {', '.join(table)})")
-        if table[n] not in out:
-            out.append(table[n])
+                            f"(known: {', '.join(ARCHES)})")
+        if ARCHES[n] not in out:
+            out.append(ARCHES[n])
     return out
 
 

@@ -75,25 +75,6 @@ tools.PACKAGE.update({
 
 
 @dataclasses.dataclass(frozen=True)
-class RArch:
-    name: str
-    make_arch: str
-    cross: str
-    image: str            # make target and path under arch/*/boot
-    qemu: str
-    console: str
-    busybox_deb_arch: str
-
-
-RARCHES = {
-    "x86_64": RArch("x86_64", "x86_64", kbuild._x86_cross(), "arch/x86/boot/bzImage",
-                    "qemu-system-x86_64", "ttyS0", "amd64"),
-    "arm64": RArch("arm64", "arm64", "aarch64-linux-gnu-", "arch/arm64/boot/Image",
-                   "qemu-system-aarch64", "ttyAMA0", "arm64"),
-}
-
-
-@dataclasses.dataclass(frozen=True)
 class Scenario:
     arch: str
     iommu: str            # intel | amd | smmuv3
@@ -112,10 +93,6 @@ SCENARIOS = {
     "x86_64": ("intel", "amd"),
     "arm64": ("smmuv3",),
 }
-
-
-def parse_arches(spec):
-    return kbuild.parse_arches(spec, RARCHES)
 
 
 def scenarios(arches):
@@ -382,7 +359,7 @@ def runtime(tree, say, arch="x86_64,arm64", base=None, no_base=False,
              TREE's version); NO_BASE: TREE's kernels alone, no comparison
     SANITIZE the sanitizer variant (see docs/verification.md)
     ONLY     comma-separated words: only the scenarios naming one"""
-    arches = parse_arches(arch)
+    arches = kbuild.parse_arches(arch)
     if only and not any(select_scenarios(a, only) for a in arches):
         raise ToolError(f"--only {only}: no such scenario for "
                         f"{', '.join(a.name for a in arches)}", errors.EXIT_USAGE)
