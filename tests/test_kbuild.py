@@ -4,6 +4,7 @@ builder, and (make test-full only) a real verify of the pristine 6.12 tree
 against itself."""
 
 import fcntl
+import json
 import shutil
 import types
 
@@ -229,6 +230,81 @@ def test_invalidate_removes_objects(tmp_path, monkeypatch):
     # a.o names the header, b.o does not, c.o has no .cmd file: assume it does
     bd.invalidate(["include/linux/iommu.h"])
     assert [o.exists() for o in objs] == [False, True, False]
+
+
+IMAGE = kbuild.Recipe("img/obj", "img/src", "tinyconfig", ("runtime-{arch}.config",),
+                      suffix="-x", image=True, werror=False)
+
+
+def test_invalidate_of_a_whole_kernel_looks_everywhere(tmp_path, monkeypatch):
+    """An image's objects outside drivers/iommu include the scope's
+    headers too: a stale header removes every object naming it."""
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    hdr = tmp_path / "include/linux/iommu.h"
+    objs = {}
+    for recipe in (kbuild.VERIFY, IMAGE):
+        bd = kbuild.BuildDir(tmp_path, kbuild.ARCHES["x86_64"], recipe=recipe)
+        objs[recipe] = [bd.path / "drivers/iommu/a.o", bd.path / "kernel/dma/m.o",
+                        bd.path / "mm/b.o"]
+        for o in objs[recipe]:
+            o.parent.mkdir(parents=True, exist_ok=True)
+            o.write_text("")
+        (bd.path / "kernel/dma/.m.o.cmd").write_text(f"deps := \\\n  {hdr} \\\n")
+        (bd.path / "mm/.b.o.cmd").write_text("deps := \\\n  /k/include/linux/mm.h\n")
+        bd.invalidate(["include/linux/iommu.h"])
+    assert [o.exists() for o in objs[kbuild.VERIFY]] == [False, True, True]
+    assert [o.exists() for o in objs[IMAGE]] == [False, False, True]
+
+
+def test_a_recipe_says_what_is_built_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    arm = kbuild.ARCHES["arm64"]
+    bd = kbuild.BuildDir(tmp_path, arm, recipe=IMAGE)
+    assert bd.path.parent == treemod.cache_root() / "img/obj"
+    assert bd.path.name == f"{bd.key}-arm64-x"
+    assert bd.path != kbuild.BuildDir(tmp_path, arm).path
+    argv = bd.make_argv(*IMAGE.targets(arm))
+    assert argv[-1] == "Image" and not any(a.startswith("KCFLAGS") for a in argv)
+    assert IMAGE.base_target(arm) == "tinyconfig"
+    assert kbuild.VERIFY.base_target(arm) == "defconfig"
+    assert [f.name for f in IMAGE.fragment_paths(arm)] == ["runtime-arm64.config"]
+    assert IMAGE.base_files(arm)[-1] == "arch/arm64/configs/tiny.config"
+    (tmp_path / "Makefile").write_text("VERSION = 6\n")
+    assert bd.config_fingerprint() != kbuild.BuildDir(tmp_path, arm).config_fingerprint()
+
+
+def test_a_build_directory_without_state_starts_afresh(tmp_path, monkeypatch):
+    """Nothing says what its objects were built from (runtime's old
+    layout, a directory sync did not make): they are not trusted."""
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "Makefile").write_text("VERSION = 6\nPATCHLEVEL = 12\n")
+    bd = kbuild.BuildDir(tmp_path, kbuild.ARCHES["x86_64"], scope=())
+    old = bd.path / "drivers/iommu/a.o"
+    old.parent.mkdir(parents=True)
+    old.write_text("")
+    bd.sync()
+    assert not old.exists() and bd.load_state()["identity"]
+    old.parent.mkdir(parents=True)
+    old.write_text("")
+    bd.sync()
+    assert old.exists()
+
+
+def test_orphans_are_found_by_either_state_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    home = treemod.cache_root() / IMAGE.home
+    for name, state in (("new", {"owner": str(tmp_path / "gone")}),
+                        ("old", {"tree": str(tmp_path / "gone2")}),
+                        ("live", {"owner": str(tmp_path)})):
+        (home / name).mkdir(parents=True)
+        f = kbuild.STATE if name != "old" else kbuild.LEGACY_STATE
+        (home / name / f).write_text(json.dumps(state))
+    (tmp_path / "Makefile").write_text("")
+    found = kbuild.orphans(IMAGE)
+    assert [(d.name, o) for d, o in found] == [
+        ("new", str(tmp_path / "gone")), ("old", str(tmp_path / "gone2"))]
+    assert all(kbuild.remove(d) for d, _ in found)
+    assert sorted(d.name for d in home.iterdir()) == ["live"]
 
 
 def test_names_header_normalises_include_paths():

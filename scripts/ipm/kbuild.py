@@ -1,17 +1,24 @@
 """Out-of-tree kernel builds of drivers/iommu, the layer under verify.py,
 sparse.py, bisectcheck.py and runtime.py.
 
-It knows the architectures (ARCHES, parse_arches), the tools a build needs
-(require_tools, require_clean), the config fragments (parse_config,
-config_mismatches), the environment of the kernel's make (make_env,
-ccache_env, in_mount_ns, build_command, jobs) and the state of a build
-directory (BuildDir).  For one tree and architecture, BuildDir
-  configure  defconfig + kconfig/ARCH.config merged with merge_config.sh -m,
-             then olddefconfig; every option of the fragment must come out
-             exactly as written (a missing driver would pass a build
+It knows the architectures (ARCHES, parse_arches: what verify builds
+and runtime boots), the tools a build needs (require_tools,
+require_clean), the config fragments (parse_config, config_mismatches),
+the environment of the kernel's make (make_env, ccache_env, in_mount_ns,
+build_command, jobs) and the state of a build directory (BuildDir).  What
+a build directory builds is its Recipe: VERIFY (verify, sparse,
+bisect-check) by default, runtime.RECIPES for the bootable kernels
+(tinyconfig + kconfig/runtime-ARCH.config [+ sanitize-ARCH.config], the
+image, no -Werror, in <cache>/runtime/obj).  For one tree and
+architecture, BuildDir
+  configure  the recipe's base target (VERIFY: defconfig) + its fragments
+             (VERIFY: kconfig/ARCH.config) merged with merge_config.sh -m,
+             then olddefconfig; every option of the fragments must come
+             out exactly as written (a missing driver would pass a build
              vacuously)
-  build      'make drivers/iommu/' with KCFLAGS=-Werror: any compiler
-             warning fails (the unmigrated 6.12 base builds clean this way)
+  build      the recipe's targets (VERIFY: 'make drivers/iommu/' with
+             KCFLAGS=-Werror: any compiler warning fails; the unmigrated
+             6.12 base builds clean this way)
 (sparse.run is the third check of verify, 'make C=2' in a BuildDir).
 
 Builds are out of tree, O=<cache>/builds/<key>-<arch>, KEY derived from the
@@ -26,15 +33,21 @@ bisect-check again, which rebuilds the same steps every time).  Make
 decides by modification times; files of the scope that changed content but
 are not newer than the last build (a 'restore', a fresh 'cp -a' to the same
 path) have their objects removed first, because make cannot see those
-changes (sync, stale_files).  Changes outside the scope are left to make.
+changes (sync, stale_files; for a header, every object whose .cmd file
+names it, in drivers/iommu or, for an image, in the whole kernel).  A
+changed recipe or fragment configures afresh; another kernel version or
+Makefile starts from an empty directory.  Changes outside the scope are
+left to make.
 
 Failures are Result objects (ok False), printed by line(); refusals are
 ToolErrors: a missing tool or build header (exit 11), a tree configured in
 place (2), a build directory in use (4).
 
 The module is over 500 lines because BuildDir with its incremental safety
-(about 250 of them) belongs with the environment and config checks that
-runtime.py shares with it: together they are the one build layer."""
+(about 300 of them, with Recipe and the pruning of orphans) belongs with
+the architectures, the environment and the config checks that verify,
+bisect-check and runtime all build through: together they are the one
+build layer, and splitting it would split that layer's state in two."""
 
 import contextlib
 import dataclasses
@@ -59,6 +72,7 @@ TARGET = "drivers/iommu/"
 # every run of a build directory, so it never forces a rebuild by itself.
 KCFLAGS = "-Werror"
 STATE = "ipm-state.json"
+LEGACY_STATE = "ipm-runtime-state.json"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,6 +121,46 @@ def parse_arches(spec):
         if ARCHES[n] not in out:
             out.append(ARCHES[n])
     return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """What a build directory builds, and where it lives.
+
+    HOME and SRC are below the cache: the build directories, and the
+    empty directory the tree is bind-mounted at (in_mount_ns).  BASE is
+    the config target the fragments (kconfig/ file names, '{arch}'
+    replaced) are merged onto: 'defconfig' is the architecture's.  IMAGE:
+    the whole bootable kernel, else drivers/iommu/ alone.  WERROR:
+    KCFLAGS=-Werror on every compile."""
+    home: str
+    src: str
+    base: str
+    fragments: tuple
+    suffix: str = ""          # of the directory's name, after <key>-<arch>
+    image: bool = False
+    werror: bool = True
+
+    def base_target(self, arch):
+        return arch.defconfig if self.base == "defconfig" else self.base
+
+    def base_files(self, arch):
+        """The files of the tree the base target reads (relative paths)."""
+        if self.base == "defconfig":
+            return [f"arch/{arch.srcarch}/configs/{arch.defconfig}"]
+        name = self.base.removesuffix("config")
+        return [f"kernel/configs/{name}-base.config", f"kernel/configs/{name}.config",
+                f"arch/{arch.srcarch}/configs/{name}.config"]
+
+    def fragment_paths(self, arch):
+        return [KCONFIG_DIR / f.format(arch=arch.name) for f in self.fragments]
+
+    def targets(self, arch):
+        return [pathlib.Path(arch.image).name] if self.image else [TARGET]
+
+
+# verify's, sparse's and bisect-check's: drivers/iommu of defconfig + kconfig/ARCH.config
+VERIFY = Recipe("builds", "builds/.src", "defconfig", ("{arch}.config",))
 
 
 # --- tools -----------------------------------------------------------------
@@ -274,11 +328,11 @@ def ccache_env(env, basedir=None):
 
 
 @contextlib.contextmanager
-def lock(path):
+def lock(path, busy=None):
     """PATH (a lock file) held exclusively; a ToolError (exit 4) if another
-    run has it."""
-    with treemod.exclusive(path, f"{path}: another build is using this build "
-                           "directory; try again when it is done"):
+    run has it, saying BUSY (default: that another build is using it)."""
+    with treemod.exclusive(path, busy or f"{path}: another build is using this "
+                           "build directory; try again when it is done"):
         yield
 
 
@@ -289,6 +343,7 @@ class Result:
     detail: str = ""          # one line for the PASS/FAIL line
     excerpt: tuple = ()       # lines to print under a FAIL
     log: pathlib.Path = None
+    rc: int = None            # the exit code of the command that failed
 
 
 _INTERESTING = re.compile(r"(error|warning|note):|: In function|\*\*\*|"
@@ -315,27 +370,29 @@ def excerpt(text, srctree, limit=20):
 
 
 class BuildDir:
-    """O= build directory of one tree for one architecture."""
+    """O= build directory of one tree for one architecture, built as
+    RECIPE says (default: verify's)."""
 
-    def __init__(self, tree, arch, scope=None, owner=None):
+    def __init__(self, tree, arch, scope=None, owner=None, recipe=VERIFY):
         self.tree = pathlib.Path(tree).resolve()
         self.arch = arch
+        self.recipe = recipe
         self.scope = tuple(scope) if scope is not None else series_scope()
         # The tree this directory serves: a bisect scratch copy comes and
         # goes, its build directory lives as long as the tree it copies.
         self.owner = pathlib.Path(owner).resolve() if owner else self.tree
         self.key = tree_key(self.tree)
-        self.path = treemod.cache_root() / "builds" / f"{self.key}-{arch.name}"
+        cache = treemod.cache_root()
+        self.path = cache / recipe.home / f"{self.key}-{arch.name}{recipe.suffix}"
         self.lockfile = self.path.with_name(self.path.name + ".lock")
         # The path make sees the tree at (see in_mount_ns): one for every
-        # tree, beside the build directories, so that the paths ccache
-        # makes relative to a build directory are the same for all.
-        self.src = (self.path.parent / ".src" if mount_ns_available()
-                    else self.tree)
+        # tree of a recipe, so that the paths ccache makes relative to a
+        # build directory are the same for all.
+        self.src = cache / recipe.src if mount_ns_available() else self.tree
 
     @contextlib.contextmanager
-    def locked(self):
-        with lock(self.lockfile):
+    def locked(self, busy=None):
+        with lock(self.lockfile, busy):
             procs.kill_strays(self.path)    # a SIGKILLed run's compilers
             yield
 
@@ -347,7 +404,8 @@ class BuildDir:
                 "HOSTCC=ccache gcc"]
         if self.arch.cross:
             argv.append(f"CROSS_COMPILE={self.arch.cross}")
-        argv.append(f"KCFLAGS={KCFLAGS}")
+        if self.recipe.werror:
+            argv.append(f"KCFLAGS={KCFLAGS}")
         if sparse:
             argv.append("C=2")
         return argv + list(targets)
@@ -400,7 +458,10 @@ class BuildDir:
         Returns the scope hashes (they also fingerprint the sparse baseline)."""
         ident = self.identity()
         state = self.load_state()
-        if state and state.get("identity") != ident:
+        # A directory without a state file was not made by sync (or by an
+        # older layout): nothing says what its objects were built from.
+        if (state.get("identity") != ident
+                and (state or self.path.is_dir() and any(self.path.iterdir()))):
             if say:
                 say(f"  {self.arch.name}: {self.path} was built from another "
                     "kernel; starting afresh")
@@ -427,7 +488,10 @@ class BuildDir:
         if headers:
             # An object depends on a header if its .cmd file (kbuild's
             # dependency list) names it; without a .cmd file, assume it does.
-            for obj in (self.path / "drivers" / "iommu").rglob("*.o"):
+            # A whole kernel (an image) has users of the scope's headers
+            # everywhere; drivers/iommu/ alone has them there only.
+            top = self.path if self.recipe.image else self.path / "drivers" / "iommu"
+            for obj in top.rglob("*.o"):
                 cmd = obj.with_name(f".{obj.name}.cmd")
                 try:
                     deps = cmd.read_text(errors="replace")
@@ -440,19 +504,25 @@ class BuildDir:
 
     # -- the checks ---------------------------------------------------------
     def fragment_wanted(self):
-        return parse_config(self.arch.fragment.read_text())
+        wanted = {}
+        for f in self.recipe.fragment_paths(self.arch):
+            wanted.update(parse_config(f.read_text()))
+        return wanted
 
     def config_fingerprint(self):
-        defc = self.tree / "arch" / self.arch.srcarch / "configs" / self.arch.defconfig
+        """What the configuration is made of: a change configures afresh."""
+        base = self.recipe.base_target(self.arch)
         h = hashlib.sha256()
-        for part in (self.arch.name, self.arch.defconfig, self.arch.cross,
-                     self.arch.fragment.read_text(),
-                     defc.read_text() if defc.is_file() else ""):
+        for part in (self.arch.name, base, self.arch.cross,
+                     *(f.read_text() for f in self.recipe.fragment_paths(self.arch)),
+                     *((self.tree / rel).read_text() if (self.tree / rel).is_file()
+                       else "" for rel in self.recipe.base_files(self.arch))):
             h.update(part.encode() + b"\0")
         return h.hexdigest()
 
     def configure(self):
-        """defconfig + fragment + olddefconfig unless already done; Result."""
+        """The recipe's base target + its fragments + olddefconfig unless
+        already done; Result."""
         t0 = time.monotonic()
         fp = self.config_fingerprint()
         config = self.path / ".config"
@@ -460,10 +530,10 @@ class BuildDir:
         fresh = not (config.is_file() and state.get("config") == fp)
         if fresh:
             steps = [
-                (self.make_argv(self.arch.defconfig), None),
+                (self.make_argv(self.recipe.base_target(self.arch)), None),
                 ([str(self.src / "scripts" / "kconfig" / "merge_config.sh"),
                   "-m", "-O", str(self.path), str(config),
-                  str(self.arch.fragment)], self.path),
+                  *map(str, self.recipe.fragment_paths(self.arch))], self.path),
                 (self.make_argv("olddefconfig"), None),
             ]
             for i, (argv, cwd) in enumerate(steps):
@@ -473,7 +543,7 @@ class BuildDir:
                     return Result(False, time.monotonic() - t0,
                                   f"'{' '.join(argv[:1] + argv[-1:])}' failed",
                                   excerpt(text, self.src),
-                                  self.path / "ipm-config.log")
+                                  self.path / "ipm-config.log", rc)
         wanted = self.fragment_wanted()
         bad = config_mismatches(wanted, parse_config(config.read_text()))
         if bad:
@@ -487,13 +557,16 @@ class BuildDir:
                       f"{len(wanted)} options as wanted, {how}", (), config)
 
     def build(self, logname="ipm-build.log"):
-        """make drivers/iommu/ with warnings as errors; Result."""
-        rc, secs, text = self.run(self.make_argv(TARGET), logname)
+        """make the recipe's targets (verify's: drivers/iommu/ with
+        warnings as errors); Result."""
+        targets = self.recipe.targets(self.arch)
+        rc, secs, text = self.run(self.make_argv(*targets), logname)
         log = self.path / logname
+        what = " ".join(targets) + (f" KCFLAGS={KCFLAGS}" if self.recipe.werror else "")
         if rc != 0:
-            return Result(False, secs, f"make {TARGET} KCFLAGS={KCFLAGS} failed",
-                          excerpt(text, self.src), log)
-        return Result(True, secs, f"{TARGET} KCFLAGS={KCFLAGS}", (), log)
+            return Result(False, secs, f"make {what} failed",
+                          excerpt(text, self.src), log, rc)
+        return Result(True, secs, what, (), log)
 
 
 def names_header(deps, rel):
@@ -508,32 +581,43 @@ def names_header(deps, rel):
     return False
 
 
+def orphans(recipe=VERIFY):
+    """The build directories of RECIPE whose tree no longer exists: (path,
+    the tree) for each.  One without a state file is left alone."""
+    home = treemod.cache_root() / recipe.home
+    if not home.is_dir():
+        return []
+    out = []
+    for d in sorted(home.iterdir()):
+        # LEGACY_STATE: runtime's build directories before BuildDir
+        for name, field in ((STATE, "owner"), (LEGACY_STATE, "tree")):
+            try:
+                owner = json.loads((d / name).read_text()).get(field)
+            except (OSError, ValueError):
+                continue
+            if owner and not (pathlib.Path(owner) / "Makefile").exists():
+                out.append((d, owner))
+            break
+    return out
+
+
+def remove(path):
+    """Remove the build directory PATH unless a run is using it; removed?"""
+    lockfile = path.with_name(path.name + ".lock")
+    try:
+        with lock(lockfile):
+            shutil.rmtree(path, ignore_errors=True)
+        lockfile.unlink(missing_ok=True)
+        return True
+    except ToolError:
+        return False
+
+
 def prune_orphans(say=None):
-    """Remove the build directories of trees that no longer exist (a
+    """Remove verify's build directories of trees that no longer exist (a
     deleted working copy leaves about 10-15 MB per architecture).  A
     directory in use, or without a state file, is left alone."""
-    root = treemod.cache_root() / "builds"
-    if not root.is_dir():
-        return 0
-    n = 0
-    for d in sorted(root.iterdir()):
-        state = d / STATE
-        if not d.is_dir() or not state.is_file():
-            continue
-        try:
-            owner = json.loads(state.read_text()).get("owner")
-        except (OSError, ValueError):
-            continue
-        if not owner or (pathlib.Path(owner) / "Makefile").exists():
-            continue
-        lockfile = d.with_name(d.name + ".lock")
-        try:
-            with lock(lockfile):
-                shutil.rmtree(d, ignore_errors=True)
-            lockfile.unlink(missing_ok=True)
-            n += 1
-        except ToolError:
-            continue
+    n = sum(remove(d) for d, _ in orphans())
     if n and say:
         say(f"removed {n} build director{'y' if n == 1 else 'ies'} of trees "
             "that no longer exist")
