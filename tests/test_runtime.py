@@ -114,6 +114,22 @@ def test_parse_arches_and_scenarios():
         kbuild.parse_arches("riscv")
 
 
+def test_runtime_kernels_are_kbuild_build_directories(tmp_path, monkeypatch):
+    """tinyconfig + the runtime fragment, the image, no -Werror, in
+    runtime/obj: apart from verify's directories and from the sanitizer's."""
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    x86 = kbuild.ARCHES["x86_64"]
+    bd = runtime.build_dir(tmp_path, x86)
+    assert bd.path == runtime.root() / "obj" / f"{bd.key}-x86_64"
+    assert bd.src == (runtime.root() / "src" if kbuild.mount_ns_available() else bd.tree)
+    assert len({bd.path, runtime.build_dir(tmp_path, x86, True).path,
+                kbuild.BuildDir(tmp_path, x86).path}) == 3
+    argv = bd.make_argv(*bd.recipe.targets(x86))
+    assert argv[-1] == "bzImage" and not any(a.startswith("KCFLAGS=") for a in argv)
+    assert bd.recipe.base_target(x86) == "tinyconfig"
+    assert [f.name for f in bd.recipe.fragment_paths(x86)] == ["runtime-x86_64.config"]
+
+
 def test_base_and_no_base_exclude_each_other(tmp_path):
     p = subprocess.run(TOOL + ["runtime", str(tmp_path), "--base", str(tmp_path),
                                "--no-base"], capture_output=True, text=True)

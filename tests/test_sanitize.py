@@ -119,9 +119,9 @@ def test_kmemleak_attribution():
 def test_sanitizer_variant_builds_apart_and_boots_with_panic_on_warn():
     x86 = kbuild.ARCHES["x86_64"]
     tree = treemod.cache_root() / "work" / "some-tree"
-    assert runtime.obj_dir(tree, x86, True) != runtime.obj_dir(tree, x86)
-    assert runtime.obj_dir(tree, x86, True).name.endswith("-x86_64-sanitize")
-    assert [f.name for f in runtime.fragments(x86, True)] == [
+    assert runtime.build_dir(tree, x86, True).path != runtime.build_dir(tree, x86).path
+    assert runtime.build_dir(tree, x86, True).path.name.endswith("-x86_64-sanitize")
+    assert [f.name for f in runtime.RECIPES[True].fragment_paths(x86)] == [
         "runtime-x86_64.config", "sanitize-x86_64.config"]
     sc = runtime.Scenario("x86_64", "intel", True)
     argv = runtime.qemu_argv(sc, x86, "bz", "rd", "disk", "0" * 64, sanitize=True)
@@ -141,7 +141,7 @@ SELFTEST_CONFIG = {"LPAE": "CONFIG_IOMMU_IO_PGTABLE_LPAE_SELFTEST",
 def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
     assert [name for name, _ in verdictmod.SELFTESTS] == list(SELFTEST_CONFIG)
     for arch in kbuild.ARCHES.values():
-        frag = runtime.fragments(arch, True)[-1]
+        frag = runtime.RECIPES[True].fragment_paths(arch)[-1]
         cfg = kbuild.parse_config(frag.read_text())
         for opt in ("CONFIG_KASAN_GENERIC", "CONFIG_DEBUG_VM",
                     "CONFIG_DEBUG_KMEMLEAK", *SELFTEST_CONFIG.values()):
@@ -152,8 +152,8 @@ def test_both_sanitizer_fragments_build_every_selftest_the_verdict_needs():
 def test_arm64_sanitizer_variant_boots_the_smmuv3_guest():
     arm = kbuild.ARCHES["arm64"]
     tree = treemod.cache_root() / "work" / "some-tree"
-    assert runtime.obj_dir(tree, arm, True).name.endswith("-arm64-sanitize")
-    assert [f.name for f in runtime.fragments(arm, True)] == [
+    assert runtime.build_dir(tree, arm, True).path.name.endswith("-arm64-sanitize")
+    assert [f.name for f in runtime.RECIPES[True].fragment_paths(arm)] == [
         "runtime-arm64.config", "sanitize-arm64.config"]
     sc = runtime.Scenario("arm64", "smmuv3", False)
     argv = runtime.qemu_argv(sc, arm, "Image", "rd", "disk", "0" * 64, sanitize=True)

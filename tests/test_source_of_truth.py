@@ -34,10 +34,11 @@ import pathlib
 from ipm import kbuild, runtime
 tree = pathlib.Path({str(tree)!r})
 print(kbuild.BuildDir(tree, kbuild.ARCHES["x86_64"]).scope)
-a = runtime.scope_fingerprint(tree)
+rt = runtime.build_dir(tree, kbuild.ARCHES["x86_64"])
+a = rt.scope_hashes()
 with open(tree / "include/linux/iommu.h", "a") as f:
     f.write("/* edited */\\n")
-print(a == runtime.scope_fingerprint(tree))
+print(a == rt.scope_hashes())
 """
     checked = ["/usr/bin/python3", "-m", "ipm.checker", "--findings-only", str(tree)]
     seen = {}

@@ -21,9 +21,12 @@ runtime(tree, say, arch, base, no_base, sanitize, only)
   TREE's kernel is built and booted: each boot's own verdict, no
   comparison.
 
-Builds: 'make tinyconfig' + kconfig/runtime-ARCH.config (merge_config.sh -m,
-olddefconfig; every option of the fragment must stick), out of tree in
-<cache>/runtime/obj/<key>-ARCH, compiled through Debian's ccache
+Builds: kbuild.BuildDir with runtime's recipe (RECIPES): 'make tinyconfig'
++ kconfig/runtime-ARCH.config (merge_config.sh -m, olddefconfig; every
+option of the fragment must stick), then the image, without KCFLAGS=-Werror,
+out of tree in <cache>/runtime/obj/<key>-ARCH, made safe to reuse by
+BuildDir.sync (objects of scope files changed behind make's back are
+removed, in the whole kernel), compiled through Debian's ccache
 (CCACHE_DIR=<cache>/ccache, shared with verify and bisect-check).  So
 that the base and the migrated tree share cached objects, each build runs
 in a private mount namespace where the tree is bind-mounted read-only at
@@ -64,7 +67,6 @@ from .manifest import scope as series_scope
 
 BOOT_TIMEOUT = 300              # seconds, per boot (TCG)
 SANITIZE_TIMEOUT = 900          # the same with KASAN, DEBUG_PAGEALLOC, kmemleak
-BUILD_STATE = "ipm-runtime-state.json"
 
 tools.PACKAGE.update({
     "qemu-system-x86_64": "qemu-system-x86",
@@ -116,28 +118,20 @@ def require_tools(arches):
 
 # --- building ----------------------------------------------------------------
 
-def scope_fingerprint(tree):
-    h = hashlib.sha256()
-    for rel in treemod.scope_files(tree, series_scope()):
-        h.update(str(rel).encode() + b"\0")
-        h.update(hashlib.sha1((tree / rel).read_bytes()).digest())
-    return h.hexdigest()
+# The bootable kernels: tinyconfig + kconfig/runtime-ARCH.config, and for
+# the sanitizer variant kconfig/sanitize-ARCH.config on top, in build
+# directories of its own (so the plain runtime kernels are never rebuilt
+# by it, nor it by them).  No KCFLAGS=-Werror: the whole kernel is built.
+RECIPES = {
+    sanitize: kbuild.Recipe(
+        "runtime/obj", "runtime/src", "tinyconfig",
+        ("runtime-{arch}.config",) + (("sanitize-{arch}.config",) if sanitize else ()),
+        suffix="-sanitize" if sanitize else "", image=True, werror=False)
+    for sanitize in (False, True)}
 
 
-def fragments(arch, sanitize=False):
-    """The kconfig fragments merged onto tinyconfig, in order: the runtime
-    guest's, then for the sanitizer variant kconfig/sanitize-ARCH.config."""
-    out = [kbuild.KCONFIG_DIR / f"runtime-{arch.name}.config"]
-    if sanitize:
-        out.append(kbuild.KCONFIG_DIR / f"sanitize-{arch.name}.config")
-    return out
-
-
-def obj_dir(tree, arch, sanitize=False):
-    """The build directory: the sanitizer variant has its own, so the
-    plain runtime kernels are never rebuilt by it (nor it by them)."""
-    name = f"{kbuild.tree_key(tree)}-{arch.name}" + ("-sanitize" if sanitize else "")
-    return root() / "obj" / name
+def build_dir(tree, arch, sanitize=False):
+    return kbuild.BuildDir(tree, arch, recipe=RECIPES[sanitize])
 
 
 @dataclasses.dataclass
@@ -152,73 +146,26 @@ class Build:
 
 def build(tree, arch, say, label, sanitize=False):
     """Configure and build TREE's kernel for ARCH; a Build."""
-    tree = pathlib.Path(tree).resolve()
-    obj = obj_dir(tree, arch, sanitize)
-    with treemod.exclusive(str(obj) + ".lock",
-                           f"{obj}: another runtime build is using it; "
-                           "try again when it is done"):
-        return _build(tree, arch, obj, say, label, sanitize)
-
-
-def _build(tree, arch, obj, say, label, sanitize=False):
-    t0 = time.monotonic()
-    frags = fragments(arch, sanitize)
-    fp = hashlib.sha256(json.dumps(
-        [scope_fingerprint(tree), [f.read_text() for f in frags],
-         treemod.kernel_version(tree), arch.cross,
-         kbuild.mount_ns_available()]).encode()).hexdigest()
-    state = obj / BUILD_STATE
-    try:
-        old = json.loads(state.read_text())
-    except (OSError, ValueError):
-        old = {}
-    if old.get("fingerprint") != fp and obj.exists():
-        # Make sees changes by time only: a tree whose IOMMU code changed
-        # without newer times (a fresh copy at the same path) would keep
-        # stale objects.  ccache makes the full rebuild cheap.
-        shutil.rmtree(obj)
-    obj.mkdir(parents=True, exist_ok=True)
-    log = obj / "ipm-build.log"
-    use_ns = kbuild.mount_ns_available()
-    src = root() / "src" if use_ns else tree
-    cc = f"ccache {arch.cross}gcc"
-    make = ["make", "-C", str(src), f"O={obj}", f"ARCH={arch.make_arch}",
-            f"CC={cc}", "HOSTCC=ccache gcc"]
-    if arch.cross:
-        make.append(f"CROSS_COMPILE={arch.cross}")
-    jobs = kbuild.jobs()
-    steps = []
-    if not (obj / ".config").is_file() or old.get("fingerprint") != fp:
-        steps += [make + ["tinyconfig"],
-                  [str(src / "scripts/kconfig/merge_config.sh"), "-m", "-O", str(obj),
-                   str(obj / ".config"), *map(str, frags)],
-                  make + ["olddefconfig"]]
-    steps.append(make + [f"-j{jobs}", pathlib.Path(arch.image).name])
-    script = "set -e\n"
-    for argv in steps:
-        script += " ".join(_sh(a) for a in argv) + "\n"
-    argv, env = kbuild.build_command(tree, src, ["sh", "-c", script])
-    with open(log, "w") as f:
-        rc = run_group(argv, stdout=f, env=env)
-    secs = time.monotonic() - t0
-    if rc != 0:
-        tail = log.read_text(errors="replace").splitlines()[-12:]
-        return Build(False, secs, log=log, detail=f"make failed ({rc})",
-                     excerpt=tuple(tail))
-    cfg = kbuild.parse_config((obj / ".config").read_text())
-    want = {}
-    for f in frags:
-        want.update(kbuild.parse_config(f.read_text()))
-    bad = kbuild.config_mismatches(want, cfg)
-    if bad:
-        return Build(False, secs, log=log, detail="configuration did not stick",
-                     excerpt=tuple(kbuild.describe_mismatch(*b) for b in bad))
-    (obj / verdict.IOMMU_SYMBOLS).unlink(missing_ok=True)
-    if sanitize:
-        verdict.iommu_symbols(obj, arch)
-    state.write_text(json.dumps({"fingerprint": fp, "tree": str(tree),
-                                 "arch": arch.name}))
-    return Build(True, secs, image=obj / arch.image, log=log)
+    bd = build_dir(tree, arch, sanitize)
+    with bd.locked(f"{bd.path}: another runtime build is using it; "
+                   "try again when it is done"):
+        t0 = time.monotonic()
+        bd.sync()
+        res = bd.configure()
+        if res.ok:
+            res = bd.build()
+        secs = time.monotonic() - t0
+        if res.rc is not None:
+            tail = res.log.read_text(errors="replace").splitlines()[-12:]
+            return Build(False, secs, log=res.log, detail=f"make failed ({res.rc})",
+                         excerpt=tuple(tail))
+        if not res.ok:
+            return Build(False, secs, log=res.log, detail="configuration did not stick",
+                         excerpt=res.excerpt)
+        (bd.path / verdict.IOMMU_SYMBOLS).unlink(missing_ok=True)
+        if sanitize:
+            verdict.iommu_symbols(bd.path, arch)
+        return Build(True, secs, image=bd.path / arch.image, log=res.log)
 
 
 def run_group(argv, stdout, env=None, timeout=None):
@@ -232,15 +179,8 @@ def run_group(argv, stdout, env=None, timeout=None):
 
 def prune_orphans(say):
     """Remove build directories (and logs) of trees that no longer exist."""
-    for state in sorted((root() / "obj").glob(f"*/{BUILD_STATE}")):
-        try:
-            tree = json.loads(state.read_text()).get("tree")
-        except (OSError, ValueError):
-            continue
-        if tree and not pathlib.Path(tree).exists():
-            obj = state.parent
-            shutil.rmtree(obj, ignore_errors=True)
-            (obj.parent / (obj.name + ".lock")).unlink(missing_ok=True)
+    for obj, tree in kbuild.orphans(RECIPES[False]):
+        if kbuild.remove(obj):
             key = obj.name.split("-", 1)[0]
             for logs in (root() / "logs" / key, root() / "logs" / f"{key}-sanitize"):
                 shutil.rmtree(logs, ignore_errors=True)
