@@ -130,6 +130,23 @@ def test_runtime_kernels_are_kbuild_build_directories(tmp_path, monkeypatch):
     assert [f.name for f in bd.recipe.fragment_paths(x86)] == ["runtime-x86_64.config"]
 
 
+def test_a_failed_build_reads_as_before(tmp_path, monkeypatch):
+    """A failed make: 'make failed (N)' and the log's last 12 lines; a
+    fragment that did not stick: the options that did not."""
+    monkeypatch.setenv("IPM_CACHE", str(tmp_path / "cache"))
+    log = tmp_path / "ipm-config.log"
+    log.write_text("".join(f"line {i}\n" for i in range(20)))
+    results = {"make": kbuild.Result(False, 1.0, "'make tinyconfig' failed", ("x",), log, 2),
+               "stick": kbuild.Result(False, 1.0, "1 of 9 options did not stick",
+                                      ("CONFIG_X=y wanted, =n",), log)}
+    monkeypatch.setattr(kbuild.BuildDir, "sync", lambda self, say=None: {})
+    for what, want in (("make", ("make failed (2)", tuple(f"line {i}" for i in range(8, 20)))),
+                       ("stick", ("configuration did not stick", ("CONFIG_X=y wanted, =n",)))):
+        monkeypatch.setattr(kbuild.BuildDir, "configure", lambda self: results[what])
+        b = runtime.build(tmp_path, kbuild.ARCHES["x86_64"], print, "migrated")
+        assert not b.ok and (b.detail, b.excerpt) == want and b.log == log
+
+
 def test_base_and_no_base_exclude_each_other(tmp_path):
     p = subprocess.run(TOOL + ["runtime", str(tmp_path), "--base", str(tmp_path),
                                "--no-base"], capture_output=True, text=True)
@@ -149,8 +166,8 @@ def migrated():
     assert p.returncode == 0, p.stdout + p.stderr
     # The tree stays in the cache after the session: a runtime run prunes
     # the build directories of trees that are gone, and the next session's
-    # copy at this path (same content, same build fingerprint) reuses them
-    # and rebuilds only what its new file times ask for.
+    # copy at this path (same content: BuildDir.sync finds nothing stale)
+    # reuses them and rebuilds only what its new file times ask for.
     return dest
 
 
