@@ -4,6 +4,9 @@
 /// iommu_free_pages() finds the order of an allocation by itself, so
 /// iommu_free_page() is the same function under another name.  Call
 /// iommu_free_pages() instead, so that iommu_free_page() can be removed.
+/// Where the function itself is the value (a callback in an ops table, an
+/// action handed to devm_add_action()), name iommu_free_pages(): both take
+/// the address alone, so the callback's type is unchanged.
 ///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
@@ -21,6 +24,12 @@ virtual org
 - iommu_free_page
 + iommu_free_pages
   (...)
+
+@depends on patch@
+symbol iommu_free_page;
+@@
+- iommu_free_page
++ iommu_free_pages
 
 @depends on context@
 @@
