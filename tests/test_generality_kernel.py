@@ -118,8 +118,19 @@ VARIANTS = [
     ("drivers/iommu/sun50i-iommu.c",
      "\nstatic void __maybe_unused *sun50i_alloc_on(struct device *dev, bool atomic)\n{\n"
      "\treturn iommu_alloc_page_node(dev_to_node(dev),\n"
-     "\t\t\t\t     atomic ? GFP_ATOMIC : GFP_KERNEL);\n}\n",
-     ["PAGE_SIZE);"]),
+     "\t\t\t\t     atomic ? GFP_ATOMIC : GFP_KERNEL);\n}\n"
+     "\nstatic u32 __maybe_unused *sun50i_scratch_table(struct device *dev)\n{\n"
+     "\tu32 *t = iommu_alloc_page(GFP_KERNEL);\n\tdma_addr_t dma;\n\n"
+     "\tif (!t)\n\t\treturn NULL;\n"
+     "\tdma = dma_map_page(dev, virt_to_page(t), 0, PAGE_SIZE, DMA_TO_DEVICE);\n"
+     "\tif (dma_mapping_error(dev, dma)) {\n\t\tiommu_free_page(t);\n\t\treturn NULL;\n\t}\n"
+     "\tdma_unmap_page(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);\n"
+     "\tpr_debug(\"scratch table at %llx\\n\", (u64)page_to_phys(virt_to_page(t)));\n"
+     "\treturn t;\n}\n",
+     ["PAGE_SIZE);",
+      "\tdma = dma_map_single(dev, t, PAGE_SIZE, DMA_TO_DEVICE);",
+      "\tdma_unmap_single(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);",
+      "\tpr_debug(\"scratch table at %llx\\n\", (u64)virt_to_phys(t));"]),
     ("drivers/iommu/io-pgtable-arm.c",
      "\n#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages(gfp, 0)\n",
      ["#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]),

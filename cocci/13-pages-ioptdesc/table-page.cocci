@@ -7,9 +7,15 @@
 /// page at all:
 ///   page_address(virt_to_page(T))   becomes T
 ///   page_to_pfn(virt_to_page(T))    becomes PHYS_PFN(virt_to_phys(T))
-///   struct page *pg = virt_to_page(T), used only by page_address(pg) and
-///   page_to_pfn(pg): pg becomes a void * that holds T, page_address(pg)
-///   becomes pg and page_to_pfn(pg) PHYS_PFN(virt_to_phys(pg)).
+///   page_to_phys(virt_to_page(T))   becomes virt_to_phys(T)
+///   H = dma_map_page(D, virt_to_page(T), 0, S, R)
+///                                   becomes H = dma_map_single(D, T, S, R)
+///   struct page *pg = virt_to_page(T), used only in those ways: pg
+///   becomes a void * that holds T, and each use is rewritten as above.
+/// A DMA handle H (a struct member, by name, or a local) that only such
+/// mappings assign in the file is unmapped with dma_unmap_single() instead
+/// of dma_unmap_page(): the DMA API wants the unmap that matches the map
+/// (CONFIG_DMA_API_DEBUG reports a mismatch), and both do the same.
 /// T is iommu-pages memory when, in the same file, it is a struct member
 /// (by name) or, in the same function, a local or parameter that is
 /// assigned the result of an iommu-pages allocator or handed to
@@ -65,6 +71,33 @@ def spot(p):
 
 
 PGDECL = set()   # (function, page local) declared from virt_to_page(T)
+HANDLES = {}     # handle key -> True while every mapping into it converts
+
+
+def handle(h, p):
+    """The key of the DMA handle expression H: ('f', member name) or
+    ('v', function, name); None for anything else."""
+    s = h.replace(" ", "")
+    m = re.fullmatch(r"[A-Za-z_][\w>.\-\[\]]*(?:->|\.)([A-Za-z_]\w*)", s)
+    if m and "(" not in s:
+        return ("f", m.group(1))
+    if re.fullmatch(r"[A-Za-z_]\w*", s):
+        return ("v", p[0].current_element, s)
+    return None
+
+
+def mapped(h, p, converts):
+    k = handle(h, p)
+    if k is not None:
+        HANDLES[k] = HANDLES.get(k, True) and converts
+
+
+MAPS = {}        # spot of a dma_map_page() of a table -> its handle key
+
+
+def mapok(c):
+    k = MAPS.get(spot(c))
+    return k is not None and HANDLES.get(k, False)
 
 
 def onlyconv(pg, p):
@@ -137,6 +170,8 @@ position q;
 page_address(pg@q)
 |
 page_to_pfn(pg@q)
+|
+page_to_phys(pg@q)
 )
 
 @script:python@
@@ -165,6 +200,69 @@ if ismem(e, p):
     PGOK[k] = PGOK.get(k, 0) + 1
     PGALL[k] = PGALL.get(k, 0) + 1
 
+// The DMA handles that mappings of tables are stored in, found before
+// anything is rewritten: a handle that another dma_map_page() also
+// assigns keeps its dma_unmap_page().
+@hmapd depends on gate@
+expression H, D, E, S, R;
+position c;
+@@
+H = dma_map_page@c(D, virt_to_page(E), 0, S, R)
+
+@script:python@
+h << hmapd.H;
+e << hmapd.E;
+c << hmapd.c;
+@@
+if ismem(e, c):
+    MAPS[spot(c)] = handle(h, c)
+    mapped(h, c, True)
+else:
+    mapped(h, c, False)
+
+@hmapo depends on gate@
+expression H, D, P, O, S, R;
+position c != hmapd.c;
+@@
+H = dma_map_page@c(D, P, O, S, R)
+
+@script:python@
+h << hmapo.H;
+c << hmapo.c;
+@@
+mapped(h, c, False)
+
+// A mapping of a table, when every mapping into its handle is one, and
+// the unmaps of those handles.  Before any other rewrite: the positions
+// found above name the file as it was read.
+@depends on gate && patch@
+expression H, E, D, S, R;
+position c : script:python() { mapok(c) };
+@@
+  H = 
+- dma_map_page@c(D, virt_to_page(E), 0, S, R)
++ dma_map_single(D, E, S, R)
+
+@hunmap depends on gate@
+expression H, D, S, R;
+position p;
+@@
+dma_unmap_page(D, H@p, S, R)
+
+@script:python@
+h << hunmap.H;
+p << hunmap.p;
+@@
+if HANDLES.get(handle(h, p)):
+    MARKS.add(spot(p))
+
+@depends on gate && patch@
+expression H, D, S, R;
+position p : script:python() { spot(p) in MARKS };
+@@
+- dma_unmap_page(D, H@p, S, R)
++ dma_unmap_single(D, H, S, R)
+
 @depends on gate && patch@
 identifier pg;
 expression E;
@@ -181,6 +279,8 @@ position q;
 page_address(pg@q)
 |
 page_to_pfn(pg@q)
+|
+page_to_phys(pg@q)
 )
 
 @script:python@
@@ -200,6 +300,9 @@ position q : script:python() { spot(q) in MARKS };
 |
 - page_to_pfn(pg@q)
 + PHYS_PFN(virt_to_phys(pg))
+|
+- page_to_phys(pg@q)
++ virt_to_phys(pg)
 )
 
 @direct depends on gate@
@@ -210,6 +313,8 @@ position p;
 page_address(virt_to_page(E@p))
 |
 page_to_pfn(virt_to_page(E@p))
+|
+page_to_phys(virt_to_page(E@p))
 )
 
 @script:python@
@@ -226,8 +331,13 @@ expression E;
 type T;
 position p : script:python() { spot(p) in MARKS };
 @@
+(
 - (T)page_to_pfn(virt_to_page(E@p))
 + (T)PHYS_PFN(virt_to_phys(E))
+|
+- (T)page_to_phys(virt_to_page(E@p))
++ (T)virt_to_phys(E)
+)
 
 @depends on gate && patch@
 expression E;
@@ -239,6 +349,9 @@ position p : script:python() { spot(p) in MARKS };
 |
 - page_to_pfn(virt_to_page(E@p))
 + PHYS_PFN(virt_to_phys(E))
+|
+- page_to_phys(virt_to_page(E@p))
++ virt_to_phys(E)
 )
 
 @r depends on gate && (context || report || org)@
