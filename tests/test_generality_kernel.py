@@ -155,8 +155,10 @@ def base():
 
 def test_new_code_is_converted_checked_and_built(base, tmp_path):
     """INSERTS and VARIANTS in one tree (seven drivers): apply converts every
-    form, check finds nothing, and verify builds the result on x86_64 and
-    arm64 with no new sparse warning."""
+    form, check finds nothing, and verify builds the result with no new
+    sparse warning.  verify builds x86_64 only: its configuration compiles
+    all seven drivers (COMPILE_TEST), and a second architecture would add
+    a cold build of drivers/iommu to CI for no driver more."""
     tree = bases.copy("6.12", tmp_path / "linux", print)
     for rel, text, anchor in INSERTS:
         insert(tree, rel, text, anchor)
@@ -177,9 +179,9 @@ def test_new_code_is_converted_checked_and_built(base, tmp_path):
     p = tool("check", tree)
     assert p.returncode == 0, p.stdout[-3000:]
     assert "summary: 0 finding(s)" in p.stdout
-    p = tool("verify", tree)
+    p = tool("verify", tree, "--arch", "x86_64")
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr
-    assert "verify: PASS (x86_64, arm64)" in p.stdout
+    assert "verify: PASS (x86_64)" in p.stdout
 
 
 def test_struct_page_use_no_rule_converts_stops_apply(base, tmp_path):
