@@ -238,8 +238,12 @@ def break_allocator(tree):
     src.write_text(broken)
 
 
+# The verdict that finds a leak is tested on guest output above; booting a
+# leaking kernel proves the harness end to end, a release check (make
+# test-full) that would add a third kernel build to a cold CI run.
 @needs_kernel
 @boots
+@pytest.mark.full
 def test_runtime_fails_on_a_leaking_allocator(migrated):
     """A hard-linked copy of the migrated tree, at a fixed path in the cache
     that stays after the session (like the migrated tree): its build
