@@ -10,8 +10,10 @@
 ///   page_to_phys(virt_to_page(T))   becomes virt_to_phys(T)
 ///   H = dma_map_page(D, virt_to_page(T), 0, S, R)
 ///                                   becomes H = dma_map_single(D, T, S, R)
-///   struct page *pg = virt_to_page(T), used only in those ways: pg
-///   becomes a void * that holds T, and each use is rewritten as above.
+///   struct page *pg = virt_to_page(T), used only by page_address(pg),
+///   page_to_pfn(pg) and page_to_phys(pg): pg becomes a void * that holds
+///   T, and each use is rewritten as above (a page local handed to
+///   dma_map_page() is left alone).
 /// A DMA handle H (a struct member, by name, or a local) that only such
 /// mappings assign in the file is unmapped with dma_unmap_single() instead
 /// of dma_unmap_page(): the DMA API wants the unmap that matches the map
@@ -239,7 +241,7 @@ mapped(h, c, False)
 expression H, E, D, S, R;
 position c : script:python() { mapok(c) };
 @@
-  H = 
+  H =
 - dma_map_page@c(D, virt_to_page(E), 0, S, R)
 + dma_map_single(D, E, S, R)
 
