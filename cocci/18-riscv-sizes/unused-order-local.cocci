@@ -8,6 +8,10 @@
 /// Works through loops: a declaration inside a loop body is judged by the
 /// whole function, not by the paths around the loop.
 ///
+/// The same holds for a local declared without a value and set to
+/// get_order() of a size by assignment statements: when nothing but those
+/// statements mentions it, they and the declaration go.
+///
 // Confidence: High
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
@@ -22,6 +26,7 @@ virtual org
 @initialize:python@
 @@
 USED = set()
+SET = set()     # (file, line of the declaration, local, place of an assignment)
 
 @d@
 identifier fn, o;
@@ -65,6 +70,113 @@ expression S;
 position d.p;
 @@
 - T o@p = get_order(S);
+
+// A local declared without a value, set by `o = get_order(S);` only.
+@d2@
+identifier fn, o;
+type T;
+position p;
+@@
+fn(...) {
+  ... when any
+  T o@p;
+  ... when any
+}
+
+// Every assignment and every mention of the name, wherever they are (a
+// <+... ...+> in the function would give one match per function only); the
+// scripts keep those of the declaring function.
+@a2@
+identifier d2.o;
+expression S;
+position qa;
+@@
+  o@qa = get_order(S);
+
+@u2@
+identifier d2.o;
+position q;
+@@
+  o@q
+
+// An assignment that is the whole body of a branch or a loop cannot go
+// alone: the local stays.
+@b2@
+identifier d2.o;
+expression E, S;
+statement S1;
+position qb;
+@@
+(
+  if (E) o@qb = get_order(S); else S1
+|
+  if (E) S1 else o@qb = get_order(S);
+|
+  if (E) o@qb = get_order(S);
+|
+  while (E) o@qb = get_order(S);
+|
+  for (...;...;...) o@qb = get_order(S);
+|
+  if (E) { o@qb = get_order(S); } else S1
+|
+  if (E) S1 else { o@qb = get_order(S); }
+|
+  if (E) { o@qb = get_order(S); }
+)
+
+@script:python@
+fn << d2.fn;
+o << d2.o;
+p << d2.p;
+qb << b2.qb;
+@@
+if qb[0].current_element == fn:
+    USED.add((p[0].file, p[0].line, o))
+
+@script:python@
+fn << d2.fn;
+o << d2.o;
+p << d2.p;
+qa << a2.qa;
+@@
+if qa[0].current_element == fn:
+    SET.add((p[0].file, p[0].line, o, qa[0].line, qa[0].column))
+
+@script:python@
+fn << d2.fn;
+o << d2.o;
+p << d2.p;
+q << u2.q;
+@@
+if q[0].current_element == fn and \
+        (p[0].file, p[0].line, o, q[0].line, q[0].column) not in SET:
+    USED.add((p[0].file, p[0].line, o))
+
+@script:python keep2@
+o << d2.o;
+p << d2.p;
+@@
+if (p[0].file, p[0].line, o) in USED or \
+        not any(k[:3] == (p[0].file, p[0].line, o) for k in SET):
+    cocci.include_match(False)
+
+@depends on patch@
+type T;
+identifier d2.o;
+position d2.p;
+@@
+- T o@p;
+
+@depends on patch@
+identifier d2.fn, d2.o;
+expression S;
+@@
+fn(...) {
+  <...
+- o = get_order(S);
+  ...>
+}
 
 @depends on context@
 type T;
