@@ -167,3 +167,52 @@ def test_missing_clang_format_is_a_missing_tool(tmp_path, monkeypatch):
     with pytest.raises(ToolError) as e:
         fmt.for_tree(tmp_path)
     assert e.value.code == EXIT_NO_TOOL and "clang-format" in str(e.value)
+
+
+def test_the_style_makes_a_break_after_an_open_paren_costly():
+    from ipm.fmt import OPEN_PAREN_KEY, OPEN_PAREN_PENALTY, style_text
+    line = f"{OPEN_PAREN_KEY}: {OPEN_PAREN_PENALTY}"
+    kernel = "ColumnLimit: 80\nPenaltyBreakBeforeFirstCallParameter: 30\nTabWidth: 8\n"
+    assert style_text(kernel) == kernel.replace(
+        "PenaltyBreakBeforeFirstCallParameter: 30", line)
+    assert style_text(CLANG_FORMAT) == CLANG_FORMAT + line + "\n"
+
+
+# A call the rule renamed: with the style as it is, clang-format breaks it
+# after 'iommu_alloc_pages_sz(' (checkpatch's OPEN_ENDED_LINE, refused, so
+# spatch's lines stayed: 90 columns and a space after the cast); a kernel
+# developer breaks it elsewhere.
+LONG_BEFORE = """\
+static int foo_init(struct foo_domain *d, bool big)
+{
+	d->pt = (u64 *)iommu_alloc_pages(GFP_KERNEL | __GFP_ZERO,
+					 big ? FOO_PT_ORDER + 1 : FOO_PT_ORDER);
+	return d->pt ? 0 : -ENOMEM;
+}
+"""
+LONG_AFTER = LONG_BEFORE.replace(
+    "(u64 *)iommu_alloc_pages(GFP_KERNEL | __GFP_ZERO,\n"
+    "\t\t\t\t\t big ? FOO_PT_ORDER + 1 : FOO_PT_ORDER);",
+    "(u64 *) iommu_alloc_pages_sz(GFP_KERNEL | __GFP_ZERO,\n"
+    "\t\t\t\t\t     PAGE_SIZE << (big ? FOO_PT_ORDER + 1 : FOO_PT_ORDER));")
+
+
+def test_a_long_call_is_broken_elsewhere_than_after_its_paren(tmp_path):
+    from ipm.fmt import Formatter
+    # with this, the test's style breaks the call after its '(' as the
+    # kernel's does
+    (tmp_path / ".clang-format").write_text(
+        CLANG_FORMAT + "BreakBeforeTernaryOperators: false\n")
+    stage = tmp_path / "stage"
+    (stage / "drivers").mkdir(parents=True)
+    (stage / "drivers" / "foo.c").write_text(LONG_AFTER)
+    given, rewritten, refused = Formatter(tmp_path / ".clang-format").apply(
+        stage, {"drivers/foo.c": LONG_BEFORE.encode()},
+        {"drivers/foo.c": LONG_AFTER.encode()})
+    lines = (stage / "drivers" / "foo.c").read_text().splitlines()
+    assert (given, rewritten, refused) == (2, 2, 0)
+    assert lines[:2] == LONG_BEFORE.splitlines()[:2] and lines[-2:] == \
+        LONG_BEFORE.splitlines()[-2:]
+    new = lines[2:-2]
+    assert len(new) > 1 and "(u64 *)" in new[0] and "(u64 *) " not in new[0]
+    assert all(len(l.expandtabs(8)) <= 80 and not l.endswith("(") for l in new), new

@@ -10,6 +10,14 @@ clang-format-diff.  clang-format reflows the whole statement a given line
 belongs to; a change of it that would rewrite a line the rules did not
 write, or leave a line ending in '(', is not taken (see merge()).
 
+A kernel developer breaks a call after its '(' only when nothing else
+fits (checkpatch's OPEN_ENDED_LINE); clang-format's cost for it is low
+(PenaltyBreakBeforeFirstCallParameter 30 in the kernel's .clang-format), so
+the tree's style is given with that one penalty raised (style_text()): a
+statement clang-format would have broken after '(' gets its next best
+layout, e.g. aligned after the '(' of the inner call, instead of keeping
+spatch's lines.
+
 Off when the tree has no .clang-format (the note of each patch says so),
 with --no-format, or with IPM_FORMAT_LINES=0 (make ... FORMAT_LINES=0)."""
 
@@ -25,6 +33,17 @@ from .errors import EXIT_NO_TOOL, ToolError
 
 TOOL = "clang-format-diff"
 
+# The cost of a break between a call's '(' and its first argument.
+OPEN_PAREN_KEY = "PenaltyBreakBeforeFirstCallParameter"
+OPEN_PAREN_PENALTY = 1000
+
+
+def style_text(text):
+    """The .clang-format TEXT with a break after a call's '(' made costly."""
+    line = f"{OPEN_PAREN_KEY}: {OPEN_PAREN_PENALTY}"
+    new, n = re.subn(rf"^{OPEN_PAREN_KEY}\s*:.*$", line, text, flags=re.M)
+    return new if n else text.rstrip("\n") + "\n" + line + "\n"
+
 
 class Formatter:
     """Formats changed lines with STYLE (a .clang-format file)."""
@@ -34,7 +53,8 @@ class Formatter:
         self.tool = shutil.which(TOOL)
 
     def command(self):
-        return f"{TOOL} -p1 -i -style file:<tree>/.clang-format < STEP-RULES.diff"
+        return (f"{TOOL} -p1 -i -style file:STYLE < STEP-RULES.diff  (STYLE: "
+                f"<tree>/.clang-format with {OPEN_PAREN_KEY}: {OPEN_PAREN_PENALTY})")
 
     def apply(self, stage, before, after):
         """Format, in STAGE, the lines of AFTER (rel -> bytes) that differ
@@ -72,7 +92,9 @@ class Formatter:
                     (tmp / "t" / rel).write_bytes(new)
             if not todo:
                 return 0, 0, 0
-            p = procs.run([self.tool, "-p1", "-i", "-style", f"file:{self.style}"],
+            style = tmp / ".clang-format"
+            style.write_text(style_text(self.style.read_text(errors="replace")))
+            p = procs.run([self.tool, "-p1", "-i", "-style", f"file:{style}"],
                           input=b"".join(diffs), cwd=tmp / "t", capture_output=True)
             if p.returncode != 0:
                 msg = (p.stderr or p.stdout).decode(errors="replace").strip().splitlines()
