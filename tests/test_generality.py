@@ -278,3 +278,83 @@ def test_a_table_moved_between_lists_is_refused_with_its_reason(tmp_path):
         "a table from a list: the lists it moves tables between, and every list "
         "joined to them, stay list_heads)"), lines
     assert (t / "drivers/iommu/foo.c").read_text() == MOVED
+
+
+# Lists that stay list_heads for a reason the free-list rule knows: it
+# says it for each entry put on them (free-lists.cocci's explain()).
+KEPT_LISTS = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void kl_walk(struct list_head *freelist)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, freelist, lru)
+		iommu_free_pages(page_address(page));
+}
+
+static void kl_unmap_walked(u64 *pt)
+{
+	LIST_HEAD(freelist);
+
+	list_add(&virt_to_page(pt)->lru, &freelist);
+	kl_walk(&freelist);
+}
+
+void kl_queue(u64 *pt, struct list_head *freelist)
+{
+	list_add_tail(&virt_to_page(pt)->lru, freelist);
+}
+
+static void kl_unmap_queued(u64 *pt)
+{
+	LIST_HEAD(freelist);
+
+	kl_queue(pt, &freelist);
+	iommu_put_pages_list(&freelist);
+}
+
+static void kl_unmap_tested(u64 *pt)
+{
+	LIST_HEAD(pages);
+
+	list_add(&virt_to_page(pt)->lru, &pages);
+	if (list_is_singular(&pages))
+		pr_debug("one table\\n");
+	iommu_put_pages_list(&pages);
+}
+"""
+
+
+def test_a_list_that_stays_a_list_head_says_why(tmp_path):
+    t = tree(tmp_path, KEPT_LISTS)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(series_step(11), t, SCOPE)
+    lines = str(e.value).splitlines()
+    assert lines[1:] == [
+        "  drivers/iommu/foo.c:16: kl_unmap_walked: list_add(&virt_to_page(pt)->lru, "
+        "&freelist); (cannot be converted: the list freelist of kl_unmap_walked() "
+        "never reaches iommu_put_pages_list() or iommu_pages_list_add() in the "
+        "files this step sees: its tables are freed another way, which no rule "
+        "rewrites)",
+        "  drivers/iommu/foo.c:22: kl_queue: list_add_tail(&virt_to_page(pt)->lru, "
+        "freelist); (cannot be converted: the list freelist of kl_queue() is a "
+        "parameter of kl_queue(), which is not static (callers in other files may "
+        "pass any list_head))",
+        "  drivers/iommu/foo.c:37: kl_unmap_tested: list_add(&virt_to_page(pt)->lru, "
+        "&pages); (cannot be converted: the list pages of kl_unmap_tested() is used "
+        "at drivers/iommu/foo.c:38 (kl_unmap_tested: if (list_is_singular(&pages))), "
+        "which struct iommu_pages_list cannot express; the lists joined to it stay "
+        "list_heads too)"], lines
+    assert (t / "drivers/iommu/foo.c").read_text() == KEPT_LISTS
+
+
+def test_a_file_without_the_list_api_is_explained_too(tmp_path):
+    """No call of iommu_put_pages_list() in the file: the rule still sees
+    it (gate and prefilter), to say why."""
+    walked = KEPT_LISTS[:KEPT_LISTS.index("void kl_queue")]
+    t = tree(tmp_path, walked)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(series_step(11), t, SCOPE)
+    assert "never reaches iommu_put_pages_list()" in str(e.value)

@@ -20,7 +20,9 @@
 /// live elsewhere), or when an entry reaches it in a shape not converted.
 /// Lists of struct pages that are not iommu-pages memory (given back with
 /// put_pages_list() or __free_page()) never reach the iommu-pages API and
-/// stay as they are.
+/// stay as they are.  For each entry put on a list that stays a list_head,
+/// the rule prints why (explain(): 'IPM-WHY', file, function, list,
+/// reason, tab-separated), which the step quotes if the entry is left.
 ///
 /// The entry shapes, each of which becomes iommu_pages_list_add(list, addr):
 ///   direct      list_add_tail(&virt_to_page(addr)->lru, list) (or list_add)
@@ -64,7 +66,8 @@
 // Copyright: (C) 2026 The iommu-pages-migrate authors
 // Options: --no-includes --include-headers
 // Requires: 1.1.1
-// Prefilter: iommu_put_pages_list iommu_pages_list_add
+// Prefilter: iommu_put_pages_list iommu_pages_list_add list_add+.lru list_add_tail+.lru
+// (the last two: files whose lists stay list_heads, to say why)
 // Prefilter-together: @computed
 
 #spatch --keep-comments
@@ -120,6 +123,9 @@ class Group:
         self.found = {}           # helpers as found (see ishelper)
         self.convd = False        # conv() has run (see ishelper)
         self.ldnames = set()      # names of ld declarations
+        self.occfn = {}           # end of a use -> its function
+        self.entries = []         # (file, function, list key, list text) of adds
+        self.explained = False
 
 
 G = None
@@ -162,6 +168,12 @@ def use(p, why):
 
 def occur(k, p):
     cur().occ.setdefault(k, set()).add(end(p))
+    cur().occfn[end(p)] = p[0].current_element
+
+
+def entry(k, a, p):
+    """An entry is put on the list A (key K) at P."""
+    cur().entries.append((p[0].file, p[0].current_element, k, norm(a)))
 
 
 def key_of(a, p):
@@ -360,19 +372,99 @@ def conv_proto(f, ps):
     names = {v for (_, fn, i), v in g.params.items() if fn == f and i == n}
     return len(names) == 1 and conv(("v", f, names.pop()))
 
+def describe(k):
+    if k == BAD:
+        return "a list head the rule cannot name"
+    if k[0] == "f":
+        return f"the list {k[2]} of {k[1]}"
+    if k[0] == "pg":
+        return f"the struct page {k[2]} of {k[1]}()"
+    return f"the list {k[2]} of {k[1]}()"
+
+
+def code_at(where):
+    path, line = where[0], int(where[1])
+    try:
+        with open(path, errors="replace") as f:
+            return f.read().split("\n")[line - 1].strip()
+    except (OSError, IndexError):
+        return "?"
+
+
+def why_class(k):
+    """Why the class of K (not converted) stays list_heads."""
+    g = cur()
+    decide()
+    ks = {m for m in g.parent if find(m) == find(k)} | {k}
+    what = describe(k)
+    if not ks & g.seeds:
+        return (f"{what} never reaches iommu_put_pages_list() or "
+                "iommu_pages_list_add() in the files this step sees: its "
+                "tables are freed another way, which no rule rewrites")
+    if BAD in ks:
+        return (f"{what} is joined (by a call, a splice or the API) to an "
+                "argument that is not a local, a parameter or a struct field "
+                "declared in the files this step sees")
+    for m in sorted(ks - g.declared):
+        if m == k:
+            return f"{what} is declared outside the files this step sees"
+        return (f"{what} is joined to {describe(m)}, which is declared "
+                "outside the files this step sees")
+    for m in sorted(ks):
+        for f, fn in g.linkage.get(m, ()):
+            if (f, fn) not in g.statics:
+                head = what if m == k else f"{what} is joined to {describe(m)}:"
+                return (f"{head} a parameter of {fn}(), which is not static "
+                        "(callers in other files may pass any list_head)"
+                        if m != k else
+                        f"{what} is a parameter of {fn}(), which is not static "
+                        "(callers in other files may pass any list_head)")
+    used = {q for q, why in g.used.items() if why}
+    for m in sorted(ks):
+        for q in sorted(g.occ.get(m, set()) - used,
+                        key=lambda q: (q[0], int(q[1]), int(q[2]))):
+            fn = g.occfn.get(q, "?")
+            return (f"{what} is used at {q[0]}:{q[1]} ({fn}: {code_at(q)}), "
+                    "which struct iommu_pages_list cannot express; the lists "
+                    "joined to it stay list_heads too")
+    return f"an entry reaches {what} in a shape no rule converts"
+
+
+def explain():
+    """One line per entry put on a list that stays a list_head:
+    IPM-WHY<TAB>file<TAB>function<TAB>list<TAB>reason, which apply-series.py
+    quotes when the step leaves the entry."""
+    g = cur()
+    if g.explained:
+        return
+    g.explained = True
+    done = set()
+    for f, fn, k, a in g.entries:
+        if (f, fn, a) in done or (k is not None and conv(k)):
+            continue
+        done.add((f, fn, a))
+        name = k[2] if k and k != BAD else a
+        print(f"IPM-WHY\t{f}\t{fn}\t{name}\t{why_class(k or BAD)}")
+
 @script:python@
 shapes << virtual.shapes;
 @@
 SHAPES = set(shapes.split(","))
 
 // Only a file that hands memory to the iommu-pages API can hold a free
-// list, so spatch need not parse the others.
+// list, so spatch need not parse the others; a file that puts entries on
+// a list through their lru field is seen too, to say why its lists stay
+// list_heads (explain()).
 @gate@
+identifier fn = {list_add_tail, list_add};
+expression V, A;
 @@
 (
 iommu_put_pages_list(...)
 |
 iommu_pages_list_add(...)
+|
+fn(&V->lru, A)
 )
 
 // ---------------------------------------------------------------------
@@ -599,7 +691,7 @@ a << sdirect.A;
 p << sdirect.p;
 @@
 if "direct" in SHAPES:
-    key_of(a, p)
+    entry(key_of(a, p), a, p)
     use(p, "direct")
 
 @lpdecl depends on gate@
@@ -639,7 +731,9 @@ q << lpadd.q;
 if "local-page" in SHAPES:
     use(p, "page")
     use(q, "page")
-    union(("pg", p[0].current_element, pg), key_of(a, q))
+    k = key_of(a, q)
+    union(("pg", p[0].current_element, pg), k)
+    entry(k, a, q)
 
 // Nothing can be converted when no class is a candidate: seeded, all
 // declared in the group, and not blocked by what is already known
@@ -1223,3 +1317,10 @@ p << r.p;
 @@
 if marked("r", p):
     coccilib.org.print_todo(p[0], "free list of iommu-pages memory: make it a struct iommu_pages_list")
+
+// ---------------------------------------------------------------------
+// Why the lists that entries reach and that stay list_heads do (explain()).
+
+@script:python depends on gate@
+@@
+explain()

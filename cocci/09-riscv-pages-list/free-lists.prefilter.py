@@ -28,9 +28,14 @@ ADDS = frozenset({"list_add", "list_add_tail"})
 
 
 def keep(texts, files):
-    """The FILES that hold a fact of a class the rule could convert."""
+    """The FILES that hold a fact of a class the rule could convert, and
+    those that put entries on a list through their lru field (the rule
+    says why such a list stays a list_head; it changes nothing there that
+    the first files do not decide)."""
+    adds = {rel for rel in files
+            if texts.idents(rel) & ADDS and "lru" in texts.idents(rel)}
     if not any(texts.idents(f) & GATE for f in files):
-        return []
+        return [rel for rel in files if rel in adds]
     params = list_params(texts, files)
     wanted = GATE | SPLICES | ADDS | set(params)
     joins = Joins()
@@ -41,7 +46,8 @@ def keep(texts, files):
     cls = joins.class_of(seeds)
     members = {k[1] for k in cls if k[0] == "m"}
     funcs = {k[1] for k in cls if k[0] == "v"}
-    return [rel for rel in files if holds(texts, rel, members, funcs)]
+    return [rel for rel in files
+            if rel in adds or holds(texts, rel, members, funcs)]
 
 
 class Joins:

@@ -232,8 +232,8 @@ def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
     t0 = time.monotonic()
     before = treemod.read_scope(stage, scope)
     files = [rel for rel in sorted(before) if SOURCE.search(rel)]
-    commands = []
-    spatch.apply_rules(step.rules, stage, files, log=commands)
+    commands, whys = [], []
+    spatch.apply_rules(step.rules, stage, files, log=commands, whys=whys)
     note = fmt.note if fmt is not None else None
     if fmt is not None and fmt.formatter is not None and step.rules:
         given, rewritten, refused = fmt.formatter.apply(
@@ -256,7 +256,8 @@ def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
                 bad[rel] = spatch.unparsed_regions(rel, stage)
         lines = []
         for rel, n, fn, text in left:
-            why = refusal(step, text)
+            why = refusal(step, text) or next(
+                (w.reason for w in whys if w.covers(rel, fn, text)), None)
             why = (f"cannot be converted: {why}" if why
                    else parse_note(stage / rel, n, fn, bad[rel]))
             lines.append(f"  {rel}:{n}: {fn}: {text} ({why})")

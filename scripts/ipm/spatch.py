@@ -1,5 +1,6 @@
 """Run spatch the one way the project runs it, and record the command."""
 
+import dataclasses
 import functools
 import os
 import pathlib
@@ -46,7 +47,7 @@ def rule_args(rule):
     return args + ["--sp-file", str(rule.path)]
 
 
-def apply(rule, cwd, files, log=None):
+def apply(rule, cwd, files, log=None, whys=None):
     """Apply RULE in place to FILES (relative to CWD), the way every run does.
 
     Only the files the rule's prefilter keeps are given to spatch (see
@@ -56,17 +57,18 @@ def apply(rule, cwd, files, log=None):
     tests run a rule."""
     kept = _select(rule, cwd, files, log)
     if kept:
-        _run_files(rule, cwd, kept, log)
+        _run_files(rule, cwd, kept, log, whys)
 
 
-def apply_rules(rules, cwd, files, log=None):
+def apply_rules(rules, cwd, files, log=None, whys=None):
     """Apply the RULES of a step, in order, in place to FILES.
 
     One spatch run for all of them when batch.py can combine them with
     certainty (each rule's prefilter still chooses files: the run gets
     their union, a superset that is sound, and a rule that keeps no file
     is left out as it would not have run); otherwise, or with
-    IPM_NO_BATCH=1, one run per rule as apply() does."""
+    IPM_NO_BATCH=1, one run per rule as apply() does.  WHYS, if given,
+    collects what the rules say of what they leave (see run_groups)."""
     rules = list(rules)
     why = None if len(rules) > 1 else "one rule"
     if why is None and os.environ.get("IPM_NO_BATCH"):
@@ -77,13 +79,13 @@ def apply_rules(rules, cwd, files, log=None):
         if len(rules) > 1 and log is not None:
             log.append(f"# separate runs: {why}")
         for rule in rules:
-            apply(rule, cwd, files, log=log)
+            apply(rule, cwd, files, log=log, whys=whys)
         return
     kept = [(rule, _select(rule, cwd, files, log)) for rule in rules]
     active = [(r, k) for r, k in kept if k]
     if len(active) < 2:
         for rule, k in active:
-            _run_files(rule, cwd, k, log)
+            _run_files(rule, cwd, k, log, whys)
         return
     try:
         # fewer files only move a file nearer the front: still batchable
@@ -92,10 +94,11 @@ def apply_rules(rules, cwd, files, log=None):
         if log is not None:
             log.append(f"# separate runs: {e}")
         for rule, k in active:
-            _run_files(rule, cwd, k, log)
+            _run_files(rule, cwd, k, log, whys)
         return
     union = set().union(*(k for _, k in active))
-    _run_batch([r for r, _ in active], cwd, [f for f in files if f in union], log)
+    _run_batch([r for r, _ in active], cwd, [f for f in files if f in union], log,
+               whys)
 
 
 def batch_refusal(rules):
@@ -146,13 +149,14 @@ def _groups_file(cwd, kept, together):
     return groups
 
 
-def _run_files(rule, cwd, kept, log):
+def _run_files(rule, cwd, kept, log, whys=None):
     cwd = pathlib.Path(cwd)
     with _groups_file(cwd, kept, rule.together) as groups:
-        run_groups(rule, groups.name, cwd=cwd, log=log, nfiles=len(kept))
+        run_groups(rule, groups.name, cwd=cwd, log=log, nfiles=len(kept),
+                   whys=whys)
 
 
-def _run_batch(rules, cwd, kept, log):
+def _run_batch(rules, cwd, kept, log, whys=None):
     """One spatch run of the combined RULES on KEPT, each file its own group."""
     cwd = pathlib.Path(cwd)
     text, origins = _combined(tuple(r.path for r in rules))
@@ -169,7 +173,7 @@ def _run_batch(rules, cwd, kept, log):
                        + f" > {sp.name}  (sha256 {batch.digest(text)})")
         combined = manifest.Rule(pathlib.Path(sp.name), False, rules[0].define)
         run_groups(combined, groups.name, cwd=cwd, log=log, nfiles=len(kept),
-                   name=name, origins=(sp.name, origins))
+                   name=name, origins=(sp.name, origins), whys=whys)
 
 
 def jobs_for(ngroups):
@@ -186,7 +190,7 @@ def jobs_for(ngroups):
 
 
 def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
-               origins=None):
+               origins=None, whys=None):
     """Apply one rule in place to the files listed in GROUPS.
 
     GROUPS is a --file-groups file: one file per group, so that each file
@@ -196,7 +200,9 @@ def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
     that collects the exact command lines.  NAME names the rule in
     messages (default: its file name); ORIGINS, for a combined file, is
     (its path, batch.combine()'s origins), to name the rule file and line
-    of an error."""
+    of an error.  WHYS, if given, gets a Why for each line a rule prints
+    as 'IPM-WHY<TAB>file<TAB>function<TAB>name<TAB>reason': why it left
+    what it names (free-lists.cocci: a list that stays a list_head)."""
     name = name or rule.name
     require()
     argv = base_args() + rule_args(rule) + ["--in-place", "--file-groups", str(groups)]
@@ -222,6 +228,32 @@ def run_groups(rule, groups, cwd, log=None, nfiles=None, name=None,
     if exn:
         raise ToolError(f"spatch failed on rule {name}: "
                         f"{_origin(exn[0][4:].strip(), origins)[:300]}", EXIT_FINDINGS)
+    if whys is not None:
+        whys += parse_whys(p.stdout)
+
+
+WHY_PREFIX = "IPM-WHY\t"
+
+
+@dataclasses.dataclass(frozen=True)
+class Why:
+    """A rule's reason for leaving NAME in FUNCTION of FILE."""
+    file: str
+    function: str
+    name: str
+    reason: str
+
+    def covers(self, rel, function, text):
+        """Whether it explains the line TEXT of FUNCTION in REL."""
+        return self.file == rel and self.function == function and \
+            re.search(rf"\b{re.escape(self.name)}\b", text) is not None
+
+
+def parse_whys(out):
+    """The Why of each IPM-WHY line of spatch's output OUT."""
+    return [Why(*line[len(WHY_PREFIX):].split("\t", 3))
+            for line in out.splitlines()
+            if line.startswith(WHY_PREFIX) and line.count("\t") >= 4]
 
 
 def _origin(text, origins):
