@@ -70,8 +70,8 @@ WANT = {
         "\tiommu_pages_list_add(&freelist, pt2);",
         "\tif (!iommu_pages_list_empty(&freelist))"],
     "drivers/iommu/intel/iommu.c": [
-        "\tvoid *pg = domain->pgd;",
-        '\tpr_debug("pgd %p pfn 0x%lx\\n", pg, PHYS_PFN(virt_to_phys(pg)));',
+        "\tvoid *pgd = domain->pgd;",
+        '\tpr_debug("pgd %p pfn 0x%lx\\n", pgd, PHYS_PFN(virt_to_phys(pgd)));',
         '\tpr_debug("pgd pfn 0x%lx\\n", PHYS_PFN(virt_to_phys(domain->pgd)));'],
     "drivers/iommu/rockchip-iommu.c": [
         '\tpr_debug("dt pfn 0x%lx\\n", PHYS_PFN(virt_to_phys(rk_domain->dt)));',

@@ -11,9 +11,12 @@
 ///   H = dma_map_page(D, virt_to_page(T), 0, S, R)
 ///                                   becomes H = dma_map_single(D, T, S, R)
 ///   struct page *pg = virt_to_page(T), used only by page_address(pg),
-///   page_to_pfn(pg) and page_to_phys(pg): pg becomes a void * that holds
-///   T, and each use is rewritten as above (a page local handed to
-///   dma_map_page() is left alone).
+///   page_to_pfn(pg) and page_to_phys(pg): each use is rewritten as above
+///   on T itself when T is a local or a parameter that the function never
+///   assigns (the page local goes); otherwise pg becomes a void * that
+///   holds T, named after T's member (void *pgd = domain->pgd) when no
+///   name of the function is already that, else keeping its name (a page
+///   local handed to dma_map_page() is left alone).
 /// A DMA handle H (a struct member, by name, or a local) that only such
 /// mappings assign in the file is unmapped with dma_unmap_single() instead
 /// of dma_unmap_page(): the DMA API wants the unmap that matches the map
@@ -21,7 +24,9 @@
 /// T is iommu-pages memory when, in the same file, it is a struct member
 /// (by name) or, in the same function, a local or parameter that is
 /// assigned the result of an iommu-pages allocator or handed to
-/// iommu_free_page(s)() or iommu_pages_list_add().  T is the table itself
+/// iommu_free_page(s)() or iommu_pages_list_add(), or a pointer parameter
+/// of a static function that is only called, and every call of which in
+/// the file passes such memory.  T is the table itself
 /// (a member or a variable, no arithmetic), so it is page aligned and
 /// page_address() of its page is T.  A page that is used in any other way
 /// (handed to a function, put on a list) is left alone: the free list
@@ -61,11 +66,67 @@ def note(e, p):
 
 
 def ismem(e, p):
+    return ismem_in(e, p[0].current_element)
+
+
+def ismem_in(e, fn):
     s = e.replace(" ", "")
     m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
     if m and "(" not in s:
         return m.group(1) in MEMF
-    return (p[0].current_element, s) in MEMV
+    return (fn, s) in MEMV
+
+
+SPARAMS = {}     # (static function, index) -> its pointer parameter
+SCALLS = {}      # (static function, index) -> [(argument, calling function)]
+SNAMES = {}      # static function -> places of its name
+SCALLED = {}     # static function -> places of its name in calls
+
+
+def propagate():
+    """Add to MEMV the pointer parameters of static functions that are
+    only called, with iommu-pages memory in every call, until nothing
+    changes (a caller's parameter may be one)."""
+    more = True
+    while more:
+        more = False
+        for (f, n), x in SPARAMS.items():
+            calls = SCALLS.get((f, n))
+            if (f, x) in MEMV or not calls or \
+                    SNAMES.get(f, set()) - SCALLED.get(f, set()):
+                continue
+            if all(ismem_in(e, fn) for e, fn in calls):
+                MEMV.add((f, x))
+                more = True
+
+
+NAMES = set()    # (function, name) of every parameter, local and name used
+ASSIGNED = set()  # (function, name) of the names a function assigns
+NEWNAME = {}     # (function, page local) -> the name its uses become
+
+
+def newname(k, e):
+    """What the uses of the page local K = (function, name), declared
+    from virt_to_page(E), become: E itself when it is a name the function
+    never assigns, else the name of a void * local that holds E: E's
+    member name when no name of the function is that, else the old one."""
+    fn, pg = k
+    s = e.replace(" ", "")
+    if re.fullmatch(r"[A-Za-z_]\w*", s) and (fn, s) not in ASSIGNED:
+        return s
+    m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
+    if m and (fn, m.group(1)) not in NAMES:
+        return m.group(1)
+    return pg
+
+
+def inlined(pg, p):
+    k = (p[0].current_element, pg)
+    return NEWNAME.get(k) not in (None, pg) and k in PGDECL and \
+        re.fullmatch(r"[A-Za-z_]\w*", DECLEXPR.get(k, "")) is not None
+
+
+DECLEXPR = {}    # (function, page local) -> its virt_to_page() argument
 
 
 def spot(p):
@@ -150,6 +211,142 @@ p << memd.p;
 @@
 note(v, p)
 
+// Pointer parameters of static functions, their calls, and every other
+// use of the function's name (a callback: its callers are unknown).
+@sfp depends on gate@
+identifier f, x;
+parameter list[n] ps;
+type R, T;
+@@
+static R f(ps, T *x, ...) { ... }
+
+@script:python@
+f << sfp.f;
+x << sfp.x;
+n << sfp.n;
+@@
+SPARAMS[(f, int(n))] = x
+
+@scall depends on gate@
+identifier f : script:python() { any(k[0] == f for k in SPARAMS) };
+expression list[n] es;
+expression E;
+position p;
+@@
+f@p(es, E, ...)
+
+@script:python@
+f << scall.f;
+n << scall.n;
+e << scall.E;
+p << scall.p;
+@@
+SCALLED.setdefault(f, set()).add(spot(p))
+if (f, int(n)) in SPARAMS:
+    SCALLS.setdefault((f, int(n)), []).append((e, p[0].current_element))
+
+@sname depends on gate@
+identifier f : script:python() { any(k[0] == f for k in SPARAMS) };
+position p;
+@@
+f@p
+
+@script:python@
+f << sname.f;
+p << sname.p;
+@@
+SNAMES.setdefault(f, set()).add(spot(p))
+
+@script:python depends on gate@
+@@
+propagate()
+
+// The names each function has, and those it assigns, for the name of a
+// page local's replacement (only in files with such a local).
+@pgd0 depends on gate@
+identifier pg;
+expression E;
+@@
+struct page *pg = virt_to_page(E);
+
+@nuse depends on pgd0@
+identifier i;
+position p;
+@@
+i@p
+
+@script:python@
+i << nuse.i;
+p << nuse.p;
+@@
+NAMES.add((p[0].current_element, i))
+
+@npar depends on pgd0@
+identifier fn, i;
+type T;
+@@
+fn(..., T i, ...) { ... }
+
+@script:python@
+fn << npar.fn;
+i << npar.i;
+@@
+NAMES.add((fn, i))
+
+@ndecl depends on pgd0@
+identifier i;
+type T;
+position p;
+@@
+(
+T i@p;
+|
+T i@p = ...;
+)
+
+@script:python@
+i << ndecl.i;
+p << ndecl.p;
+@@
+NAMES.add((p[0].current_element, i))
+
+@nasg depends on pgd0@
+identifier i;
+expression X;
+position p;
+@@
+(
+  i@p = X
+|
+  i@p += X
+|
+  i@p -= X
+|
+  i@p |= X
+|
+  i@p &= X
+|
+  i@p <<= X
+|
+  i@p >>= X
+|
+  i@p++
+|
+  i@p--
+|
+  ++i@p
+|
+  --i@p
+|
+  &i@p
+)
+
+@script:python@
+i << nasg.i;
+p << nasg.p;
+@@
+ASSIGNED.add((p[0].current_element, i))
+
 // Local struct page pointers: every use, and the uses that convert.
 @pga depends on gate@
 local idexpression struct page *pg;
@@ -201,6 +398,8 @@ if ismem(e, p):
     PGDECL.add(k)
     PGOK[k] = PGOK.get(k, 0) + 1
     PGALL[k] = PGALL.get(k, 0) + 1
+    DECLEXPR[k] = e.replace(" ", "")
+    NEWNAME[k] = newname(k, e)
 
 // The DMA handles that mappings of tables are stored in, found before
 // anything is rewritten: a handle that another dma_map_page() also
@@ -268,10 +467,31 @@ position p : script:python() { spot(p) in MARKS };
 @depends on gate && patch@
 identifier pg;
 expression E;
-position q : script:python(pg) { onlyconv(pg, q) };
+position q : script:python(pg) { onlyconv(pg, q) and inlined(pg, q) };
 @@
 - struct page *pg@q = virt_to_page(E);
-+ void *pg = E;
+
+@pgk depends on gate && patch@
+identifier pg;
+expression E;
+position q : script:python(pg) { onlyconv(pg, q) and not inlined(pg, q) };
+@@
+struct page *pg@q = virt_to_page(E);
+
+@script:python pgn@
+pg << pgk.pg;
+q << pgk.q;
+n;
+@@
+coccinelle.n = cocci.make_ident(NEWNAME[(q[0].current_element, pg)])
+
+@depends on gate && patch@
+identifier pgk.pg, pgn.n;
+expression pgk.E;
+position pgk.q;
+@@
+- struct page *pg@q = virt_to_page(E);
++ void *n = E;
 
 @pgr depends on gate@
 identifier pg;
@@ -292,19 +512,38 @@ q << pgr.q;
 if onlyconv(pg, q):
     MARKS.add(spot(q))
 
-@depends on gate && patch@
+@pgr2 depends on gate && patch@
 identifier pg;
 position q : script:python() { spot(q) in MARKS };
 @@
 (
+page_address(pg@q)
+|
+page_to_pfn(pg@q)
+|
+page_to_phys(pg@q)
+)
+
+@script:python pgrn@
+pg << pgr2.pg;
+q << pgr2.q;
+n;
+@@
+coccinelle.n = cocci.make_ident(NEWNAME[(q[0].current_element, pg)])
+
+@depends on gate && patch@
+identifier pgr2.pg, pgrn.n;
+position pgr2.q;
+@@
+(
 - page_address(pg@q)
-+ pg
++ n
 |
 - page_to_pfn(pg@q)
-+ PHYS_PFN(virt_to_phys(pg))
++ PHYS_PFN(virt_to_phys(n))
 |
 - page_to_phys(pg@q)
-+ virt_to_phys(pg)
++ virt_to_phys(n)
 )
 
 @direct depends on gate@

@@ -12,7 +12,7 @@ static int foo_domain_init(struct foo_domain *domain)
 
 static void __maybe_unused foo_dump_pgd(struct foo_domain *domain)
 {
-	void *pg = domain->pgd;
+	void *pgd = domain->pgd;
 
-	pr_debug("pgd %p pfn %lx\n", pg, PHYS_PFN(virt_to_phys(pg)));
+	pr_debug("pgd %p pfn %lx\n", pgd, PHYS_PFN(virt_to_phys(pgd)));
 }

@@ -15,9 +15,9 @@ static int ifd_init(void)
 #ifdef CONFIG_IFD_DEBUG
 static void ifd_show_root(struct seq_file *m)
 {
-	void *rp = ifd_st.root;
+	void *root = ifd_st.root;
 
-	seq_printf(m, "root %p\n", rp);
+	seq_printf(m, "root %p\n", root);
 }
 #else
 static void ifd_show_root(struct seq_file *m)

@@ -15,8 +15,7 @@ static int baz_probe_table(void)
 
 static void baz_show(u32 *table)
 {
-	void *tp = table;
-
-	pr_info("table at %p, pfn %lx\n", tp, PHYS_PFN(virt_to_phys(tp)));
+	pr_info("table at %p, pfn %lx\n", table,
+		PHYS_PFN(virt_to_phys(table)));
 	iommu_free_pages(table, 0);
 }
