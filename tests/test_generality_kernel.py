@@ -131,6 +131,20 @@ VARIANTS = [
       "\tdma = dma_map_single(dev, t, PAGE_SIZE, DMA_TO_DEVICE);",
       "\tdma_unmap_single(dev, dma, PAGE_SIZE, DMA_TO_DEVICE);",
       "\tpr_debug(\"scratch table at %llx\\n\", (u64)virt_to_phys(t));"]),
+    ("drivers/iommu/intel/iommu.c",
+     "\nstatic void intel_dump_table(struct dma_pte *pt)\n{\n"
+     "\tstruct page *page = virt_to_page(pt);\n\n"
+     "\tpr_debug(\"table pfn 0x%lx\\n\", page_to_pfn(page));\n}\n"
+     "\nstatic void __maybe_unused intel_dump_domain(struct dmar_domain *domain)\n{\n"
+     "\tintel_dump_table(domain->pgd);\n}\n"
+     "\nstatic void __maybe_unused *intel_alloc_queue(struct intel_iommu *iommu,\n"
+     "\t\t\t\t\t\t size_t size)\n{\n"
+     "\tint order;\n\n\torder = get_order(size);\n"
+     "\treturn iommu_alloc_pages_node(iommu->node, GFP_KERNEL, order);\n}\n",
+     ["static void intel_dump_table(struct dma_pte *pt)\n{\n"
+      "\tpr_debug(\"table pfn 0x%lx\\n\", PHYS_PFN(virt_to_phys(pt)));\n}",
+      "\t\t\t\t\t\t size_t size)\n{\n"
+      "\treturn iommu_alloc_pages_node_sz(iommu->node, GFP_KERNEL, size);\n}"]),
     ("drivers/iommu/io-pgtable-arm.c",
      "\n#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages(gfp, 0)\n",
      ["#define arm_lpae_alloc_scratch(gfp)\tiommu_alloc_pages_sz(gfp, PAGE_SIZE)"]),
