@@ -358,3 +358,41 @@ def test_a_file_without_the_list_api_is_explained_too(tmp_path):
     with pytest.raises(ToolError) as e:
         runner.run_step(series_step(11), t, SCOPE)
     assert "never reaches iommu_put_pages_list()" in str(e.value)
+
+
+DEBUG_TABLE = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+static void dt_show(u64 *pt)
+{
+	pr_debug("pfn %lx\\n", page_to_pfn(virt_to_page(pt)));
+}
+
+void dt_init(struct dt_domain *d)
+{
+	d->pgd = iommu_alloc_pages_sz(GFP_KERNEL, SZ_4K);
+	dt_show(d->pgd);
+}
+"""
+
+
+def test_a_step_whose_rules_change_a_driver_says_so_in_its_message(tmp_path):
+    """Step 13 changes no driver on 6.12, and its message does not speak of
+    drivers; where its rule changes one, the commit says what it did."""
+    from ipm import mailout
+    s13 = series_step(13)
+    res = runner.run_step(s13, tree(tmp_path, DEBUG_TABLE), SCOPE)
+    assert res.by_rules == ("drivers/iommu/foo.c",)
+    assert "PHYS_PFN(virt_to_phys(pt))" in (tmp_path / "drivers/iommu/foo.c").read_text()
+    msg = mailout.message(s13, res)
+    assert msg.startswith(s13.message) and msg != s13.message
+    assert msg.endswith("\n\nDrivers that look up the struct page of a table only to get back its\n"
+                        "address, its page frame number or its physical address, or to map it for\n"
+                        "DMA, use the table's address instead: page_address() of it is the table\n"
+                        "itself, page_to_pfn() and page_to_phys() become PHYS_PFN(virt_to_phys())\n"
+                        "and virt_to_phys(), and a dma_map_page() of it at offset 0 becomes\n"
+                        "dma_map_single(), unmapped with dma_unmap_single().\n"), msg
+    res = runner.run_step(s13, tree(tmp_path / "plain", DRIVER.replace(
+        "set_page_dirty(virt_to_page(domain->pgd));", "")), SCOPE)
+    assert res.by_rules == () and mailout.message(s13, res) == s13.message

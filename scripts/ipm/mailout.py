@@ -249,7 +249,7 @@ def build(tree, series, steps, scope, work, name, email, say, on_step=None, fmt=
         out.repo.git("update-index", "--add", "--remove", "--", *sorted(res.changes),
                      work=stage)
         t = out.repo.git("write-tree")
-        msg = (f"{step.subject}\n\n{step.message.rstrip()}\n\n"
+        msg = (f"{step.subject}\n\n{message(step, res)}\n"
                f"Signed-off-by: {name} <{email}>\n")
         head = out.repo.git("commit-tree", t, "-p", head, "-F", "-", input=msg)
         out.repo.git("notes", "add", "-f", "-F", "-", head, input=notes_text(step, res))
@@ -262,6 +262,16 @@ def build(tree, series, steps, scope, work, name, email, say, on_step=None, fmt=
     branch = "refs/heads/ipm/series"
     out.repo.git("update-ref", branch, head)
     return out
+
+
+def message(step, res):
+    """The body of STEP's commit message: the manifest's message, and its
+    rules_message when the rules changed a file (a base whose drivers
+    need what the 6.12 message has no cause to say)."""
+    body = step.message.rstrip() + "\n"
+    if step.rules_message and res.by_rules:
+        body += "\n" + textwrap.fill(" ".join(step.rules_message.split()), 72) + "\n"
+    return body
 
 
 def notes_text(step, res):

@@ -60,6 +60,8 @@ class Step:
                           # step that matches one cannot be converted, why
     gone_paths: tuple = ()  # where 'gone' is tested (default: the scope)
     driver: tuple = ()    # the driver's files (series.toml's driver_paths)
+    rules_message: str = ""  # a paragraph the commit message gets when the
+                             # rules changed a file (series.toml's rules_message)
 
     def gone_files(self, files):
         """The files of FILES (relative paths) that 'gone' is tested on."""
@@ -170,9 +172,12 @@ def load(path=MANIFEST, root=None):
         if not _relative_paths(driver):
             raise ToolError(f"{where}: driver_paths must be a list of relative paths",
                             EXIT_MANIFEST)
+        extra = s.get("rules_message", "")
+        if not isinstance(extra, str):
+            raise ToolError(f"{where}: rules_message must be a string", EXIT_MANIFEST)
         steps.append(Step(i, s["slug"], s["subject"], status, rules, patches,
                           tuple(gone), s["message"].strip() + "\n", tuple(refused),
-                          tuple(gone_paths), tuple(driver)))
+                          tuple(gone_paths), tuple(driver), extra.strip()))
     if not steps:
         raise ToolError(f"{path.name}: no [[step]]", EXIT_MANIFEST)
     return Series(series.get("title", ""), _scope(data, path), tuple(steps))

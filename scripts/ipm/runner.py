@@ -16,9 +16,11 @@ SOURCE = re.compile(r"\.(c|h)$")
 
 
 class StepResult:
-    def __init__(self, step, before, after, seconds, commands, format_note=None):
+    def __init__(self, step, before, after, seconds, commands, format_note=None,
+                 by_rules=()):
         self.step = step
         self.changes = treemod.changes(before, after)
+        self.by_rules = tuple(by_rules)     # files the rules changed
         self.before = before
         self.seconds = seconds
         self.commands = commands
@@ -235,9 +237,10 @@ def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
     commands, whys = [], []
     spatch.apply_rules(step.rules, stage, files, log=commands, whys=whys)
     note = fmt.note if fmt is not None else None
+    ruled = treemod.read_scope(stage, scope) if step.rules else before
+    by_rules = sorted(treemod.changes(before, ruled))
     if fmt is not None and fmt.formatter is not None and step.rules:
-        given, rewritten, refused = fmt.formatter.apply(
-            stage, before, treemod.read_scope(stage, scope))
+        given, rewritten, refused = fmt.formatter.apply(stage, before, ruled)
         if given:
             commands.append(f"{fmt.formatter.command()}  # {given} changed line(s) "
                             f"given, {rewritten} reformatted, {refused} change(s) "
@@ -269,7 +272,8 @@ def run_step(step, stage, scope, struct_page_gate=True, fmt=None):
         raise ToolError(f"step {step.name}: {len(pages)} struct page use(s) of "
                         "iommu-pages memory not converted by any rule:\n"
                         + "\n".join(pages), EXIT_FINDINGS)
-    return StepResult(step, before, after, time.monotonic() - t0, commands, note)
+    return StepResult(step, before, after, time.monotonic() - t0, commands, note,
+                      by_rules)
 
 
 class Staged:
