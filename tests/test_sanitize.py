@@ -221,9 +221,8 @@ def half_size_table(tree):
     the size they ask for."""
     src = tree / "drivers" / "iommu" / "io-pgtable-arm.c"
     text = src.read_text()
-    broken, n = re.subn(r"(iommu_alloc_pages_node_sz\(dev_to_node\(dev\), gfp,\s*"
-                        r"max\()size(, 64\))", r"\1size / 2\2", text)
-    assert n == 1, "expected one iommu_alloc_pages_node_sz() in io-pgtable-arm.c"
+    broken, n = re.subn(r"(\talloc_size = max\()size(, 64\);)", r"\1size / 2\2", text)
+    assert n == 1, "expected one 'alloc_size = max(size, 64);' in io-pgtable-arm.c"
     src.write_text(broken)
 
 
