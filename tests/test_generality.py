@@ -396,3 +396,33 @@ def test_a_step_whose_rules_change_a_driver_says_so_in_its_message(tmp_path):
     res = runner.run_step(s13, tree(tmp_path / "plain", DRIVER.replace(
         "set_page_dirty(virt_to_page(domain->pgd));", "")), SCOPE)
     assert res.by_rules == () and mailout.message(s13, res) == s13.message
+
+
+JOINED_TO_EXPORTED = """\
+// SPDX-License-Identifier: GPL-2.0-only
+#include "iommu-pages.h"
+
+void je_flush(struct list_head *freelist)
+{
+	iommu_put_pages_list(freelist);
+}
+
+static void je_unmap(u64 *pt)
+{
+	LIST_HEAD(freelist);
+
+	list_add(&virt_to_page(pt)->lru, &freelist);
+	je_flush(&freelist);
+}
+"""
+
+
+def test_a_list_joined_to_a_non_static_parameter_says_which(tmp_path):
+    t = tree(tmp_path, JOINED_TO_EXPORTED)
+    with pytest.raises(ToolError) as e:
+        runner.run_step(series_step(11), t, SCOPE)
+    assert str(e.value).splitlines()[1] == (
+        "  drivers/iommu/foo.c:13: je_unmap: list_add(&virt_to_page(pt)->lru, "
+        "&freelist); (cannot be converted: the list freelist of je_unmap() is "
+        "joined to the list freelist of je_flush(), a parameter of je_flush(), "
+        "which is not static (callers in other files may pass any list_head))")

@@ -413,11 +413,9 @@ def why_class(k):
     for m in sorted(ks):
         for f, fn in g.linkage.get(m, ()):
             if (f, fn) not in g.statics:
-                head = what if m == k else f"{what} is joined to {describe(m)}:"
-                return (f"{head} a parameter of {fn}(), which is not static "
-                        "(callers in other files may pass any list_head)"
-                        if m != k else
-                        f"{what} is a parameter of {fn}(), which is not static "
+                what_is = f"{what} is" if m == k else \
+                    f"{what} is joined to {describe(m)},"
+                return (f"{what_is} a parameter of {fn}(), which is not static "
                         "(callers in other files may pass any list_head)")
     used = {q for q, why in g.used.items() if why}
     for m in sorted(ks):
