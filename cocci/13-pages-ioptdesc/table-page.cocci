@@ -69,11 +69,17 @@ def ismem(e, p):
     return ismem_in(e, p[0].current_element)
 
 
+def member(s):
+    """The member name of S (no blanks) when S is a chain of member
+    accesses of a name (a->b.c), else None."""
+    m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
+    return m.group(1) if m else None
+
+
 def ismem_in(e, fn):
     s = e.replace(" ", "")
-    m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
-    if m and "(" not in s:
-        return m.group(1) in MEMF
+    if member(s):
+        return member(s) in MEMF
     return (fn, s) in MEMV
 
 
@@ -103,30 +109,33 @@ def propagate():
 NAMES = set()    # (function, name) of every parameter, local and name used
 ASSIGNED = set()  # (function, name) of the names a function assigns
 NEWNAME = {}     # (function, page local) -> the name its uses become
+INLINED = set()  # (function, page local) whose uses become E itself
 
 
-def newname(k, e):
-    """What the uses of the page local K = (function, name), declared
+def rename(k, e):
+    """Set what the uses of the page local K = (function, name), declared
     from virt_to_page(E), become: E itself when it is a name the function
-    never assigns, else the name of a void * local that holds E: E's
-    member name when no name of the function is that, else the old one."""
+    never assigns (K goes to INLINED), else the name of a void * local that
+    holds E: E's member name when no name of the function is that, else
+    the old one."""
     fn, pg = k
     s = e.replace(" ", "")
     if re.fullmatch(r"[A-Za-z_]\w*", s) and (fn, s) not in ASSIGNED:
-        return s
-    m = re.fullmatch(r"[A-Za-z_][\w>.\-]*(?:->|\.)([A-Za-z_]\w*)", s)
-    if m and (fn, m.group(1)) not in NAMES:
-        return m.group(1)
-    return pg
+        INLINED.add(k)
+        NEWNAME[k] = s
+    elif member(s) and (fn, member(s)) not in NAMES:
+        NEWNAME[k] = member(s)
+    else:
+        NEWNAME[k] = pg
 
 
 def inlined(pg, p):
-    k = (p[0].current_element, pg)
-    return NEWNAME.get(k) not in (None, pg) and k in PGDECL and \
-        re.fullmatch(r"[A-Za-z_]\w*", DECLEXPR.get(k, "")) is not None
+    return (p[0].current_element, pg) in INLINED
 
 
-DECLEXPR = {}    # (function, page local) -> its virt_to_page() argument
+def new_ident(pg, p):
+    """The identifier the page local PG at P is renamed to."""
+    return cocci.make_ident(NEWNAME[(p[0].current_element, pg)])
 
 
 def spot(p):
@@ -398,8 +407,7 @@ if ismem(e, p):
     PGDECL.add(k)
     PGOK[k] = PGOK.get(k, 0) + 1
     PGALL[k] = PGALL.get(k, 0) + 1
-    DECLEXPR[k] = e.replace(" ", "")
-    NEWNAME[k] = newname(k, e)
+    rename(k, e)
 
 // The DMA handles that mappings of tables are stored in, found before
 // anything is rewritten: a handle that another dma_map_page() also
@@ -483,7 +491,7 @@ pg << pgk.pg;
 q << pgk.q;
 n;
 @@
-coccinelle.n = cocci.make_ident(NEWNAME[(q[0].current_element, pg)])
+coccinelle.n = new_ident(pg, q)
 
 @depends on gate && patch@
 identifier pgk.pg, pgn.n;
@@ -529,7 +537,7 @@ pg << pgr2.pg;
 q << pgr2.q;
 n;
 @@
-coccinelle.n = cocci.make_ident(NEWNAME[(q[0].current_element, pg)])
+coccinelle.n = new_ident(pg, q)
 
 @depends on gate && patch@
 identifier pgr2.pg, pgrn.n;
