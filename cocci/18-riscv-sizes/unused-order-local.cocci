@@ -26,7 +26,7 @@ virtual org
 @initialize:python@
 @@
 USED = set()
-SET = set()     # (file, line of the declaration, local, place of an assignment)
+SET = {}        # (file, line of the declaration, local) -> places it is assigned
 
 @d@
 identifier fn, o;
@@ -141,7 +141,7 @@ p << d2.p;
 qa << a2.qa;
 @@
 if qa[0].current_element == fn:
-    SET.add((p[0].file, p[0].line, o, qa[0].line, qa[0].column))
+    SET.setdefault((p[0].file, p[0].line, o), set()).add((qa[0].line, qa[0].column))
 
 @script:python@
 fn << d2.fn;
@@ -150,15 +150,14 @@ p << d2.p;
 q << u2.q;
 @@
 if q[0].current_element == fn and \
-        (p[0].file, p[0].line, o, q[0].line, q[0].column) not in SET:
+        (q[0].line, q[0].column) not in SET.get((p[0].file, p[0].line, o), ()):
     USED.add((p[0].file, p[0].line, o))
 
 @script:python keep2@
 o << d2.o;
 p << d2.p;
 @@
-if (p[0].file, p[0].line, o) in USED or \
-        not any(k[:3] == (p[0].file, p[0].line, o) for k in SET):
+if (p[0].file, p[0].line, o) in USED or (p[0].file, p[0].line, o) not in SET:
     cocci.include_match(False)
 
 @depends on patch@
